@@ -1,0 +1,273 @@
+//! The eframe app: the wall window (and, later, the duty and edit modes).
+//!
+//! Each frame: apply what sources sent, reload the layout if its file
+//! changed, handle keys, lay the canvas out at the window's size, draw the
+//! current page, then apply the panels' commands. Repaints happen when data
+//! arrives or something is due (page change, clock minute, an animation),
+//! never in a busy loop.
+
+pub mod fonts;
+pub mod theme;
+pub mod wall;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use egui::{Key, Ui, ViewportCommand};
+use tracing::{info, warn};
+
+use crate::kpi::Catalog;
+use crate::layout::{self, Known, Layout, LayoutError, watch::LayoutWatcher};
+use crate::panels::{Command, Ctx, ViewStates};
+use crate::sim::SimClock;
+use crate::store::{Store, Update};
+
+/// Updates applied per frame at most, so a burst cannot stall a frame.
+const MAX_UPDATES_PER_FRAME: usize = 256;
+
+/// Where the page carousel is.
+#[derive(Debug, Default)]
+struct Carousel {
+    page: usize,
+    /// UI time the page was shown, seconds.
+    shown_at_s: f64,
+    paused: bool,
+}
+
+/// A screenshot to take after a delay, then quit (for checking the real window).
+#[derive(Clone, Debug)]
+pub struct ScreenshotPlan {
+    pub path: PathBuf,
+    pub after_s: f64,
+}
+
+/// Everything the wall window needs to start.
+pub struct WallConfig {
+    pub layout: Layout,
+    pub layout_path: Option<PathBuf>,
+    pub catalog: Catalog,
+    pub store: Store,
+    pub updates: tokio::sync::mpsc::Receiver<Update>,
+    pub clock: SimClock,
+    pub screenshot: Option<ScreenshotPlan>,
+    /// Log how many frames were drawn every minute.
+    pub frame_stats: bool,
+}
+
+pub struct WallApp {
+    cfg: WallConfig,
+    layout_errors: Vec<LayoutError>,
+    watcher: Option<LayoutWatcher>,
+    views: ViewStates,
+    carousel: Carousel,
+    frames: u64,
+    frames_logged_at_s: f64,
+    shot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
+    shot_requested: bool,
+}
+
+impl WallApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, cfg: WallConfig) -> WallApp {
+        fonts::install(&cc.egui_ctx);
+        cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
+        let watcher = cfg.layout_path.as_ref().and_then(|p| {
+            let ctx = cc.egui_ctx.clone();
+            LayoutWatcher::new(p, Arc::new(move || ctx.request_repaint()))
+                .inspect_err(|e| warn!(%e, "cannot watch the layout file; edits need a restart"))
+                .ok()
+        });
+        WallApp {
+            cfg,
+            layout_errors: Vec::new(),
+            watcher,
+            views: ViewStates::default(),
+            carousel: Carousel::default(),
+            frames: 0,
+            frames_logged_at_s: 0.0,
+            shot: Arc::default(),
+            shot_requested: false,
+        }
+    }
+
+    fn drain_updates(&mut self) {
+        for _ in 0..MAX_UPDATES_PER_FRAME {
+            match self.cfg.updates.try_recv() {
+                Ok(update) => self.cfg.store.apply(update),
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Reloads the layout after its file changed; a broken file keeps the old layout.
+    fn reload_layout(&mut self) {
+        let Some(path) = self.cfg.layout_path.clone() else { return };
+        if !self.watcher.as_ref().is_some_and(LayoutWatcher::changed) {
+            return;
+        }
+        let known = Known { catalog: &self.cfg.catalog, inventory: self.cfg.store.inventory() };
+        match layout::load(&path, &known) {
+            Ok(new) => {
+                info!(file = %path.display(), pages = new.pages.len(), "layout reloaded");
+                if new != self.cfg.layout {
+                    self.views.clear();
+                    if self.carousel.page >= new.pages.len() {
+                        self.carousel.page = 0;
+                    }
+                }
+                self.cfg.layout = new;
+                self.layout_errors.clear();
+            }
+            Err(errors) => {
+                warn!(file = %path.display(), errors = errors.len(), "layout file has errors; keeping the last good layout");
+                self.layout_errors = errors;
+            }
+        }
+    }
+
+    fn handle_keys(&mut self, ui: &Ui, now_s: f64) {
+        let n = self.cfg.layout.pages.len().max(1);
+        let (left, right, space, f11, esc) = ui.input(|i| {
+            (
+                i.key_pressed(Key::ArrowLeft),
+                i.key_pressed(Key::ArrowRight),
+                i.key_pressed(Key::Space),
+                i.key_pressed(Key::F11),
+                i.key_pressed(Key::Escape),
+            )
+        });
+        if left {
+            self.show_page((self.carousel.page + n - 1) % n, now_s);
+        }
+        if right {
+            self.show_page((self.carousel.page + 1) % n, now_s);
+        }
+        if space {
+            self.carousel.paused = !self.carousel.paused;
+            self.carousel.shown_at_s = now_s;
+        }
+        if f11 || esc {
+            let full = ui.ctx().input(|i| i.viewport().fullscreen.unwrap_or(false));
+            if f11 || full {
+                ui.ctx().send_viewport_cmd(ViewportCommand::Fullscreen(f11 && !full));
+            }
+        }
+    }
+
+    fn show_page(&mut self, page: usize, now_s: f64) {
+        self.carousel.page = page;
+        self.carousel.shown_at_s = now_s;
+    }
+
+    /// Advances the carousel; returns seconds until the next page change.
+    fn rotate(&mut self, now_s: f64) -> Option<f64> {
+        let n = self.cfg.layout.pages.len();
+        if self.carousel.paused || n < 2 {
+            return None;
+        }
+        let dwell_of = |page: usize| self.cfg.layout.pages.get(page).map_or(60.0, |p| p.dwell_s);
+        let dwell = dwell_of(self.carousel.page);
+        let shown_for = now_s - self.carousel.shown_at_s;
+        // Time only moves forward; an odd clock never stalls the carousel.
+        if shown_for >= dwell || shown_for < 0.0 {
+            let next = (self.carousel.page + 1) % n;
+            let next_dwell = dwell_of(next);
+            self.show_page(next, now_s);
+            return Some(next_dwell);
+        }
+        Some(dwell - shown_for)
+    }
+
+    fn commands(&mut self, commands: Vec<Command>) {
+        for c in commands {
+            match c {
+                Command::SortTable { panel, column } => {
+                    let view = self.views.get_mut(&panel);
+                    view.sort = match view.sort {
+                        Some((col, asc)) if col == column => Some((col, !asc)),
+                        _ => Some((column, false)),
+                    };
+                }
+            }
+        }
+    }
+
+    fn screenshot(&mut self, ui: &Ui, now_s: f64) {
+        let Some(plan) = self.cfg.screenshot.clone() else { return };
+        if let Some(img) = self.shot.lock().ok().and_then(|mut s| s.take()) {
+            let [w, h] = img.size;
+            let bytes: Vec<u8> = img.pixels.iter().flat_map(|p| p.to_array()).collect();
+            match image::save_buffer(&plan.path, &bytes, w as u32, h as u32, image::ExtendedColorType::Rgba8) {
+                Ok(()) => info!(path = %plan.path.display(), "screenshot saved"),
+                Err(e) => warn!(%e, "screenshot failed"),
+            }
+            ui.ctx().send_viewport_cmd(ViewportCommand::Close);
+            return;
+        }
+        if now_s >= plan.after_s && !self.shot_requested {
+            self.shot_requested = true;
+            let slot = self.shot.clone();
+            let ctx = ui.ctx().clone();
+            ui.ctx().request_screenshot(move |img: Arc<egui::ColorImage>| {
+                if let Ok(mut s) = slot.lock() {
+                    *s = Some(img);
+                }
+                ctx.request_repaint();
+            });
+        }
+        ui.ctx().request_repaint_after(Duration::from_secs_f64((plan.after_s - now_s).max(0.05)));
+    }
+}
+
+impl eframe::App for WallApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let now_s = ui.input(|i| i.time);
+        self.frames += 1;
+        if self.cfg.frame_stats && now_s - self.frames_logged_at_s >= 60.0 {
+            info!(frames = self.frames, seconds = now_s - self.frames_logged_at_s, "frames drawn");
+            self.frames = 0;
+            self.frames_logged_at_s = now_s;
+        }
+        self.drain_updates();
+        self.reload_layout();
+        self.handle_keys(ui, now_s);
+        let until_next_page = self.rotate(now_s);
+
+        // Lay the design canvas out at the window's real size.
+        let wall = &self.cfg.layout.wall;
+        let native_ppp = ui.ctx().native_pixels_per_point().unwrap_or(1.0);
+        let window_px = ui.ctx().content_rect().size() * ui.ctx().pixels_per_point();
+        let zoom = wall::zoom_for(wall.scale, window_px, wall.design, native_ppp);
+        if (ui.ctx().zoom_factor() - zoom).abs() > 1e-4 {
+            ui.ctx().set_zoom_factor(zoom);
+            ui.ctx().request_repaint();
+        }
+        let canvas = wall::canvas_rect(wall.scale, ui.max_rect(), wall.design);
+
+        let now_ms = self.cfg.clock.now_ms();
+        let cx = Ctx {
+            store: &self.cfg.store,
+            catalog: &self.cfg.catalog,
+            layout: &self.cfg.layout,
+            now_ms,
+            anim_time_s: now_s,
+            animations: self.cfg.layout.wall.animations,
+        };
+        let commands = wall::page_ui(ui, canvas, self.carousel.page, &cx, &mut self.views);
+        wall::pager_ui(ui, canvas, &self.cfg.layout, self.carousel.page, self.carousel.paused);
+        wall::sources_down_ui(ui, canvas, &cx);
+        wall::layout_errors_ui(ui, canvas, &self.layout_errors);
+        self.commands(commands);
+        self.screenshot(ui, now_s);
+
+        // Wake for the next page and for the clock's next minute; data wakes us itself.
+        let speed = self.cfg.clock.speed().max(1e-6);
+        let to_minute_s = (60_000 - now_ms.rem_euclid(60_000)) as f64 / 1000.0 / speed;
+        let next = until_next_page.map_or(to_minute_s, |p| p.min(to_minute_s));
+        ui.ctx().request_repaint_after(Duration::from_secs_f64(next.clamp(0.05, 3600.0)));
+    }
+
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        theme::BACKGROUND.to_normalized_gamma_f32()
+    }
+}

@@ -1,0 +1,167 @@
+//! Alert ticker (轮播表): the alerts on a board that steps one row at a time
+//! with a short eased slide when there are more than fit. New alerts blink
+//! for two minutes; recovered ones stay briefly, marked 已恢复.
+
+use egui::{Align2, CornerRadius, Rect, Ui, pos2, vec2};
+use serde::Serialize;
+
+use super::Ctx;
+use super::view::PanelView;
+use crate::app::theme::{self, size};
+use crate::layout::Panel;
+use crate::model::Severity;
+
+/// An alert counts as new this long after it is first seen, ms.
+pub const NEW_FOR_MS: i64 = 120_000;
+/// Seconds between steps of the board.
+pub const STEP_EVERY_S: f64 = 4.0;
+/// Seconds one step's slide takes.
+pub const STEP_SLIDE_S: f64 = 0.45;
+const ROW_H: f32 = 50.0;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TickerRow {
+    pub id: String,
+    #[serde(skip)]
+    pub first_seen_ms: i64,
+    pub severity: Severity,
+    pub time: String,
+    pub system: String,
+    pub target: String,
+    pub message: String,
+    pub acknowledged: bool,
+    pub owner: Option<String>,
+    pub new: bool,
+    pub recovered: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TickerModel {
+    pub alerts: Vec<TickerRow>,
+    pub active: usize,
+    pub stale_age_s: Option<f64>,
+}
+
+pub fn model(panel: &Panel, cx: &Ctx<'_>) -> TickerModel {
+    let b = &panel.binding;
+    let mut alerts: Vec<TickerRow> = cx
+        .store
+        .alerts()
+        .iter()
+        .filter(|a| a.severity >= b.min_severity)
+        .filter(|a| b.systems.is_empty() || b.systems.contains(&a.system))
+        .map(|a| TickerRow {
+            id: a.id.clone(),
+            first_seen_ms: a.first_seen_ms,
+            severity: a.severity,
+            time: cx.local(a.first_seen_ms, "%H:%M"),
+            system: cx.store.inventory().system_name(&a.system).to_owned(),
+            target: cx.target_name(&a.target).to_owned(),
+            message: a.message.clone(),
+            acknowledged: a.acknowledged,
+            owner: a.owner.clone(),
+            new: a.cleared_ms.is_none() && cx.now_ms - a.first_seen_ms < NEW_FOR_MS,
+            recovered: a.cleared_ms.is_some(),
+        })
+        .collect();
+    // Unrecovered first, worst first, newest first.
+    alerts.sort_by(|a, b| {
+        a.recovered.cmp(&b.recovered).then(b.severity.cmp(&a.severity)).then(b.first_seen_ms.cmp(&a.first_seen_ms)).then_with(|| a.id.cmp(&b.id))
+    });
+    let stale_age_s = cx
+        .store
+        .sources()
+        .filter(|s| s.is_stale(cx.now_ms))
+        .map(|s| s.age_s(cx.now_ms).unwrap_or(f64::INFINITY))
+        .reduce(f64::max);
+    TickerModel { active: alerts.iter().filter(|a| !a.recovered).count(), alerts, stale_age_s }
+}
+
+/// Where the board is: the top row and how far into a slide, 0..1.
+fn position(view: &mut PanelView, cx: &Ctx<'_>, total: usize, fits: usize) -> (usize, f32) {
+    if total <= fits || !cx.animations {
+        view.ticker.offset = 0;
+        return (0, 0.0);
+    }
+    let t = &mut view.ticker;
+    let since = cx.anim_time_s - t.stepped_at_s;
+    if since >= STEP_EVERY_S || since < 0.0 {
+        t.offset = (t.offset + 1) % total;
+        t.stepped_at_s = cx.anim_time_s;
+    }
+    let since = cx.anim_time_s - t.stepped_at_s;
+    let slide = (since / STEP_SLIDE_S).clamp(0.0, 1.0) as f32;
+    (t.offset, slide)
+}
+
+pub fn ui(ui: &mut Ui, rect: Rect, m: &TickerModel, cx: &Ctx<'_>, view: &mut PanelView) {
+    let fits = ((rect.height() / ROW_H).floor() as usize).max(1);
+    let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
+    if m.alerts.is_empty() {
+        painter.text(rect.center(), Align2::CENTER_CENTER, "✓ 当前无告警", theme::font(size::BODY), theme::NORMAL);
+        return;
+    }
+
+    let total = m.alerts.len();
+    let (offset, slide) = position(view, cx, total, fits);
+    let eased = 1.0 - (1.0 - slide).powi(3);
+    // The row that just left slides up out of view while the rest follow.
+    let shift = if slide < 1.0 && total > fits { (1.0 - eased) * ROW_H } else { 0.0 };
+    let blink_on = !cx.animations || (cx.anim_time_s * 2.0).floor() as i64 % 2 == 0;
+
+    for k in 0..=fits {
+        let idx = (offset + total - usize::from(shift > 0.0) + k) % total;
+        let row = &m.alerts[idx];
+        let y = rect.min.y + (k as f32 - usize::from(shift > 0.0) as f32) * ROW_H + shift;
+        let r = Rect::from_min_size(pos2(rect.min.x, y), vec2(rect.width(), ROW_H - 6.0));
+        row_ui(&painter, r, row, blink_on);
+        if total <= fits && k + 1 >= total {
+            break;
+        }
+    }
+
+    // Ask for the next frame only when something will move.
+    if cx.animations {
+        let mut next = f64::INFINITY;
+        if total > fits {
+            let since = cx.anim_time_s - view.ticker.stepped_at_s;
+            next = if since < STEP_SLIDE_S { 0.0 } else { STEP_EVERY_S - since };
+        }
+        if m.alerts.iter().any(|a| a.new) {
+            next = next.min(0.5 - (cx.anim_time_s % 0.5));
+        }
+        if next.is_finite() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(next.max(0.0)));
+        }
+    }
+}
+
+fn row_ui(painter: &egui::Painter, r: Rect, row: &TickerRow, blink_on: bool) {
+    let color = if row.recovered { theme::NORMAL } else { theme::severity(row.severity) };
+    let fill_alpha = if row.new && blink_on { 0.38 } else { 0.12 };
+    painter.rect_filled(r, CornerRadius::same(4), theme::faded(color, fill_alpha));
+    painter.rect_filled(Rect::from_min_size(r.min, vec2(6.0, r.height())), CornerRadius::ZERO, color);
+
+    let font = theme::font(size::BODY);
+    let y = r.center().y;
+    let mut x = r.min.x + 18.0;
+    let badge = if row.recovered { "恢复" } else { row.severity.label_zh() };
+    let b = painter.text(pos2(x, y), Align2::LEFT_CENTER, badge, theme::bold(size::BODY), color);
+    x = b.max.x + 18.0;
+    let t = painter.text(pos2(x, y), Align2::LEFT_CENTER, &row.time, font.clone(), theme::TEXT_DIM);
+    x = t.max.x + 18.0;
+    let s = painter.text(pos2(x, y), Align2::LEFT_CENTER, &row.system, font.clone(), theme::ACCENT);
+    x = s.max.x + 18.0;
+    let status = if row.recovered {
+        "已恢复".to_owned()
+    } else if row.acknowledged {
+        format!("已确认·{}", row.owner.as_deref().unwrap_or(""))
+    } else {
+        "未确认".to_owned()
+    };
+    let status_color = if row.acknowledged || row.recovered { theme::TEXT_DIM } else { theme::AMBER };
+    let st = painter.text(pos2(r.max.x - 12.0, y), Align2::RIGHT_CENTER, status, font.clone(), status_color);
+    let body = format!("{}  {}", row.target, row.message);
+    let clip = Rect::from_min_max(pos2(x, r.min.y), pos2(st.min.x - 12.0, r.max.y));
+    painter.with_clip_rect(clip.intersect(painter.clip_rect())).text(pos2(x, y), Align2::LEFT_CENTER, body, font, theme::TEXT);
+}

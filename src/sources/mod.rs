@@ -1,0 +1,43 @@
+//! Sources: background tasks that fetch data and send [`Update`]s to the UI.
+//!
+//! Each source runs as a task on the one Tokio runtime `main` owns. It sends
+//! over a bounded channel (a slow UI makes sources wait; it never grows a
+//! queue) and asks for a repaint after each send. The UI thread never awaits
+//! a source.
+
+pub mod sim;
+
+use std::sync::Arc;
+
+use crate::store::Update;
+
+/// Capacity of the channel from sources to the UI, in updates.
+pub const CHANNEL_CAPACITY: usize = 64;
+
+/// Called after an update is sent, to wake the UI.
+pub type Repaint = Arc<dyn Fn() + Send + Sync>;
+
+/// The sending half every source gets.
+#[derive(Clone)]
+pub struct Outbox {
+    tx: tokio::sync::mpsc::Sender<Update>,
+    repaint: Repaint,
+}
+
+impl Outbox {
+    pub fn new(tx: tokio::sync::mpsc::Sender<Update>, repaint: Repaint) -> Outbox {
+        Outbox { tx, repaint }
+    }
+
+    /// Sends an update and wakes the UI. Returns false once the UI is gone.
+    pub async fn send(&self, update: Update) -> bool {
+        let ok = self.tx.send(update).await.is_ok();
+        (self.repaint)();
+        ok
+    }
+}
+
+/// A channel of the right capacity.
+pub fn channel() -> (tokio::sync::mpsc::Sender<Update>, tokio::sync::mpsc::Receiver<Update>) {
+    tokio::sync::mpsc::channel(CHANNEL_CAPACITY)
+}

@@ -1,0 +1,374 @@
+//! The store: everything fetched, held on the UI thread, bounded.
+//!
+//! Sources send [`Update`]s over a bounded channel; the app applies them at
+//! the start of a frame and panels only read. Each series is a ring buffer
+//! that keeps at most `max_points` samples and nothing older than the
+//! retention; alerts are capped too. Every source has a [`SourceState`] so
+//! the wall can say how fresh its data is, and a failed fetch keeps the last
+//! good values in place.
+
+mod decimate;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use serde::Serialize;
+
+pub use decimate::decimate_min_max;
+
+use crate::model::{Alert, Inventory, Sample, SeriesKey, Target, TimestampMs};
+
+/// Something a source learned, sent to the UI thread.
+#[derive(Clone, Debug)]
+pub enum Update {
+    /// The estate's shape: systems and targets. Replaces the previous one.
+    Inventory { source: String, inventory: Inventory },
+    /// New samples, measured at `at_ms`.
+    Samples { source: String, at_ms: TimestampMs, samples: Vec<(SeriesKey, Sample)> },
+    /// The source's full list of current (and recently cleared) alerts.
+    Alerts { source: String, at_ms: TimestampMs, alerts: Vec<Alert> },
+    /// A fetch failed; the last good data stays.
+    Failed { source: String, at_ms: TimestampMs, error: String },
+}
+
+/// How fresh one source is, as the header and stale badges show it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SourceState {
+    pub name: String,
+    /// Expected time between updates, seconds.
+    pub interval_s: f64,
+    /// Data time of the last successful update.
+    pub last_ok_ms: Option<TimestampMs>,
+    /// The last error, cleared by the next success.
+    pub error: Option<String>,
+}
+
+impl SourceState {
+    /// A source is stale when its last good update is older than two intervals.
+    pub fn is_stale(&self, now_ms: TimestampMs) -> bool {
+        match self.last_ok_ms {
+            None => true,
+            Some(t) => (now_ms - t) as f64 > 2.0 * self.interval_s * 1000.0,
+        }
+    }
+
+    pub fn age_s(&self, now_ms: TimestampMs) -> Option<f64> {
+        self.last_ok_ms.map(|t| (now_ms - t).max(0) as f64 / 1000.0)
+    }
+}
+
+/// Limits that keep the store's memory flat over weeks.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Samples kept per series (ring buffer capacity).
+    pub max_points: usize,
+    /// Samples older than this are dropped, ms.
+    pub retention_ms: i64,
+    /// Number of distinct series kept; new series beyond it are ignored.
+    pub max_series: usize,
+    /// Alerts kept, newest first.
+    pub max_alerts: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_points: 2_880,
+            retention_ms: 24 * 3_600_000,
+            max_series: 20_000,
+            max_alerts: 2_000,
+        }
+    }
+}
+
+/// One bounded time series in time order.
+#[derive(Clone, Debug, Default)]
+pub struct Series {
+    samples: VecDeque<Sample>,
+}
+
+impl Series {
+    /// Appends a sample, keeping time order (a sample older than the newest
+    /// one is inserted in place; an equal timestamp replaces the value).
+    fn push(&mut self, sample: Sample, limits: &Limits) {
+        match self.samples.back() {
+            Some(last) if sample.t_ms < last.t_ms => {
+                let at = self.samples.partition_point(|s| s.t_ms < sample.t_ms);
+                if self.samples.get(at).is_some_and(|s| s.t_ms == sample.t_ms) {
+                    self.samples[at] = sample;
+                } else {
+                    self.samples.insert(at, sample);
+                }
+            }
+            Some(last) if sample.t_ms == last.t_ms => {
+                if let Some(back) = self.samples.back_mut() {
+                    *back = sample;
+                }
+            }
+            _ => self.samples.push_back(sample),
+        }
+        let newest = self.samples.back().map_or(sample.t_ms, |s| s.t_ms);
+        while self.samples.len() > limits.max_points
+            || self.samples.front().is_some_and(|s| newest - s.t_ms > limits.retention_ms)
+        {
+            self.samples.pop_front();
+        }
+    }
+
+    pub fn latest(&self) -> Option<Sample> {
+        self.samples.back().copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
+    /// The samples as one or two contiguous slices, oldest first.
+    pub fn as_slices(&self) -> (&[Sample], &[Sample]) {
+        self.samples.as_slices()
+    }
+
+    /// Samples with `from_ms <= t <= to_ms`, copied out in order.
+    pub fn range(&self, from_ms: TimestampMs, to_ms: TimestampMs) -> Vec<Sample> {
+        let start = self.samples.partition_point(|s| s.t_ms < from_ms);
+        self.samples.range(start..).take_while(|s| s.t_ms <= to_ms).copied().collect()
+    }
+}
+
+/// Everything the wall shows, as last received.
+#[derive(Debug, Default)]
+pub struct Store {
+    limits: Limits,
+    inventory: Inventory,
+    series: HashMap<SeriesKey, Series>,
+    /// KPIs present per target, for roll-ups.
+    kpis_by_target: BTreeMap<String, Vec<String>>,
+    /// Which source each series came from, for staleness.
+    series_source: HashMap<SeriesKey, String>,
+    alerts_by_source: BTreeMap<String, Vec<Alert>>,
+    /// All sources' alerts, newest first, at most `max_alerts`.
+    alerts: Vec<Alert>,
+    sources: BTreeMap<String, SourceState>,
+    generation: u64,
+}
+
+impl Store {
+    pub fn new(limits: Limits) -> Store {
+        Store { limits, ..Store::default() }
+    }
+
+    /// Declares a source so the header lists it before its first update.
+    pub fn register_source(&mut self, name: &str, interval_s: f64) {
+        self.sources.entry(name.to_owned()).or_insert_with(|| SourceState {
+            name: name.to_owned(),
+            interval_s,
+            last_ok_ms: None,
+            error: None,
+        });
+    }
+
+    /// Applies one update. Bumps the generation so caches know to refresh.
+    pub fn apply(&mut self, update: Update) {
+        self.generation += 1;
+        match update {
+            Update::Inventory { source, inventory } => {
+                self.inventory = inventory;
+                self.source_mut(&source).error = None;
+            }
+            Update::Samples { source, at_ms, samples } => {
+                for (key, sample) in samples {
+                    self.push_sample(&source, key, sample);
+                }
+                let state = self.source_mut(&source);
+                state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
+                state.error = None;
+            }
+            Update::Alerts { source, at_ms, mut alerts } => {
+                alerts.truncate(self.limits.max_alerts);
+                self.alerts_by_source.insert(source.clone(), alerts);
+                self.merge_alerts();
+                let state = self.source_mut(&source);
+                state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
+                state.error = None;
+            }
+            Update::Failed { source, error, .. } => {
+                self.source_mut(&source).error = Some(error);
+            }
+        }
+    }
+
+    fn merge_alerts(&mut self) {
+        let mut all: Vec<Alert> = self.alerts_by_source.values().flatten().cloned().collect();
+        all.sort_by(|a, b| b.first_seen_ms.cmp(&a.first_seen_ms).then_with(|| a.id.cmp(&b.id)));
+        all.truncate(self.limits.max_alerts);
+        self.alerts = all;
+    }
+
+    fn source_mut(&mut self, name: &str) -> &mut SourceState {
+        self.sources.entry(name.to_owned()).or_insert_with(|| SourceState {
+            name: name.to_owned(),
+            interval_s: 15.0,
+            last_ok_ms: None,
+            error: None,
+        })
+    }
+
+    fn push_sample(&mut self, source: &str, key: SeriesKey, sample: Sample) {
+        if let Some(series) = self.series.get_mut(&key) {
+            series.push(sample, &self.limits);
+            return;
+        }
+        if self.series.len() >= self.limits.max_series {
+            return;
+        }
+        let mut series = Series::default();
+        series.push(sample, &self.limits);
+        self.series_source.insert(key.clone(), source.to_owned());
+        let kpis = self.kpis_by_target.entry(key.target.clone()).or_default();
+        if let Err(at) = kpis.binary_search(&key.kpi) {
+            kpis.insert(at, key.kpi.clone());
+        }
+        self.series.insert(key, series);
+    }
+
+    /// Bumped by every applied update.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn inventory(&self) -> &Inventory {
+        &self.inventory
+    }
+
+    pub fn targets(&self) -> &[Target] {
+        &self.inventory.targets
+    }
+
+    pub fn series(&self, kpi: &str, target: &str) -> Option<&Series> {
+        self.series.get(&SeriesKey::new(kpi, target))
+    }
+
+    pub fn series_count(&self) -> usize {
+        self.series.len()
+    }
+
+    pub fn sample_count(&self) -> usize {
+        self.series.values().map(Series::len).sum()
+    }
+
+    pub fn latest(&self, kpi: &str, target: &str) -> Option<Sample> {
+        self.series(kpi, target).and_then(Series::latest)
+    }
+
+    /// The KPIs that have series for a target, sorted.
+    pub fn kpis_of(&self, target: &str) -> &[String] {
+        self.kpis_by_target.get(target).map_or(&[], Vec::as_slice)
+    }
+
+    /// Newest first.
+    pub fn alerts(&self) -> &[Alert] {
+        &self.alerts
+    }
+
+    pub fn sources(&self) -> impl Iterator<Item = &SourceState> {
+        self.sources.values()
+    }
+
+    pub fn source(&self, name: &str) -> Option<&SourceState> {
+        self.sources.get(name)
+    }
+
+    /// The source a series came from.
+    pub fn source_of(&self, kpi: &str, target: &str) -> Option<&SourceState> {
+        let name = self.series_source.get(&SeriesKey::new(kpi, target))?;
+        self.sources.get(name)
+    }
+
+    /// Whether a series' newest sample is too old to trust: older than two of
+    /// the larger of the KPI's interval and its source's interval.
+    pub fn is_stale(&self, kpi_interval_s: f64, kpi: &str, target: &str, now_ms: TimestampMs) -> bool {
+        let Some(latest) = self.latest(kpi, target) else { return true };
+        let source_interval = self.source_of(kpi, target).map_or(0.0, |s| s.interval_s);
+        let allowed_ms = 2.0 * kpi_interval_s.max(source_interval) * 1000.0;
+        (now_ms - latest.t_ms) as f64 > allowed_ms
+    }
+
+    /// The limits this store was made with.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn samples(source: &str, at: i64, kv: &[(&str, &str, f64)]) -> Update {
+        Update::Samples {
+            source: source.into(),
+            at_ms: at,
+            samples: kv
+                .iter()
+                .map(|(k, t, v)| (SeriesKey::new(*k, *t), Sample { t_ms: at, value: *v }))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn ring_buffer_keeps_capacity_and_retention() {
+        let limits = Limits { max_points: 10, retention_ms: 50_000, ..Limits::default() };
+        let mut store = Store::new(limits);
+        for i in 0..100 {
+            store.apply(samples("sim", i * 1000, &[("cpu", "h1", i as f64)]));
+        }
+        let s = store.series("cpu", "h1").unwrap();
+        assert_eq!(s.len(), 10);
+        assert_eq!(s.latest().unwrap().value, 99.0);
+
+        let limits = Limits { max_points: 1000, retention_ms: 5_000, ..Limits::default() };
+        let mut store = Store::new(limits);
+        for i in 0..100 {
+            store.apply(samples("sim", i * 1000, &[("cpu", "h1", i as f64)]));
+        }
+        assert_eq!(store.series("cpu", "h1").unwrap().len(), 6);
+    }
+
+    #[test]
+    fn out_of_order_samples_are_placed_in_time_order() {
+        let mut store = Store::new(Limits::default());
+        for t in [3, 1, 2, 2] {
+            store.apply(samples("sim", t * 1000, &[("cpu", "h1", t as f64)]));
+        }
+        let s = store.series("cpu", "h1").unwrap();
+        let times: Vec<i64> = s.range(0, 10_000).iter().map(|s| s.t_ms).collect();
+        assert_eq!(times, vec![1000, 2000, 3000]);
+    }
+
+    #[test]
+    fn series_count_is_bounded() {
+        let mut store = Store::new(Limits { max_series: 3, ..Limits::default() });
+        for i in 0..10 {
+            store.apply(samples("sim", 0, &[("cpu", &format!("h{i}"), 1.0)]));
+        }
+        assert_eq!(store.series_count(), 3);
+    }
+
+    #[test]
+    fn failure_keeps_last_good_value_and_staleness_follows_age() {
+        let mut store = Store::new(Limits::default());
+        store.register_source("sim", 15.0);
+        store.apply(samples("sim", 1_000, &[("cpu", "h1", 42.0)]));
+        store.apply(Update::Failed { source: "sim".into(), at_ms: 20_000, error: "超时".into() });
+        assert_eq!(store.latest("cpu", "h1").unwrap().value, 42.0);
+        assert_eq!(store.source("sim").unwrap().error.as_deref(), Some("超时"));
+        // KPI interval 60 s: stale after 120 s.
+        assert!(!store.is_stale(60.0, "cpu", "h1", 121_000));
+        assert!(store.is_stale(60.0, "cpu", "h1", 121_001));
+        assert!(store.is_stale(60.0, "cpu", "nope", 0));
+        assert!(store.source("sim").unwrap().is_stale(31_001));
+        assert!(!store.source("sim").unwrap().is_stale(31_000));
+    }
+}
