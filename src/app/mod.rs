@@ -18,7 +18,7 @@ use egui::{Key, Ui, ViewportCommand};
 use tracing::{info, warn};
 
 use crate::kpi::Catalog;
-use crate::layout::{self, Known, Layout, LayoutError, watch::LayoutWatcher};
+use crate::layout::{Known, Layout, watch::LiveLayout};
 use crate::panels::{Command, Ctx, ViewStates};
 use crate::sim::SimClock;
 use crate::store::{Store, Update};
@@ -57,8 +57,8 @@ pub struct WallConfig {
 
 pub struct WallApp {
     cfg: WallConfig,
-    layout_errors: Vec<LayoutError>,
-    watcher: Option<LayoutWatcher>,
+    /// The layout file, when the wall runs from one, kept live.
+    live: Option<LiveLayout>,
     views: ViewStates,
     carousel: Carousel,
     frames: u64,
@@ -71,16 +71,13 @@ impl WallApp {
     pub fn new(cc: &eframe::CreationContext<'_>, cfg: WallConfig) -> WallApp {
         fonts::install(&cc.egui_ctx);
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
-        let watcher = cfg.layout_path.as_ref().and_then(|p| {
+        let live = cfg.layout_path.clone().map(|p| {
             let ctx = cc.egui_ctx.clone();
-            LayoutWatcher::new(p, Arc::new(move || ctx.request_repaint()))
-                .inspect_err(|e| warn!(%e, "cannot watch the layout file; edits need a restart"))
-                .ok()
+            LiveLayout::new(p, cfg.layout.clone(), Arc::new(move || ctx.request_repaint()))
         });
         WallApp {
             cfg,
-            layout_errors: Vec::new(),
-            watcher,
+            live,
             views: ViewStates::default(),
             carousel: Carousel::default(),
             frames: 0,
@@ -101,26 +98,13 @@ impl WallApp {
 
     /// Reloads the layout after its file changed; a broken file keeps the old layout.
     fn reload_layout(&mut self) {
-        let Some(path) = self.cfg.layout_path.clone() else { return };
-        if !self.watcher.as_ref().is_some_and(LayoutWatcher::changed) {
-            return;
-        }
+        let Some(live) = &mut self.live else { return };
         let known = Known { catalog: &self.cfg.catalog, inventory: self.cfg.store.inventory() };
-        match layout::load(&path, &known) {
-            Ok(new) => {
-                info!(file = %path.display(), pages = new.pages.len(), "layout reloaded");
-                if new != self.cfg.layout {
-                    self.views.clear();
-                    if self.carousel.page >= new.pages.len() {
-                        self.carousel.page = 0;
-                    }
-                }
-                self.cfg.layout = new;
-                self.layout_errors.clear();
-            }
-            Err(errors) => {
-                warn!(file = %path.display(), errors = errors.len(), "layout file has errors; keeping the last good layout");
-                self.layout_errors = errors;
+        if live.poll(&known) {
+            self.cfg.layout = live.layout().clone();
+            self.views.clear();
+            if self.carousel.page >= self.cfg.layout.pages.len() {
+                self.carousel.page = 0;
             }
         }
     }
@@ -256,7 +240,7 @@ impl eframe::App for WallApp {
         let commands = wall::page_ui(ui, canvas, self.carousel.page, &cx, &mut self.views);
         wall::pager_ui(ui, canvas, &self.cfg.layout, self.carousel.page, self.carousel.paused);
         wall::sources_down_ui(ui, canvas, &cx);
-        wall::layout_errors_ui(ui, canvas, &self.layout_errors);
+        wall::layout_errors_ui(ui, canvas, self.live.as_ref().map_or(&[], |l| l.errors()));
         self.commands(commands);
         self.screenshot(ui, now_s);
 

@@ -45,3 +45,55 @@ impl LayoutWatcher {
         }
     }
 }
+
+/// A layout file kept live: reloaded when it changes, the last good layout
+/// kept (with the errors to show) when an edit breaks it.
+pub struct LiveLayout {
+    path: PathBuf,
+    current: super::Layout,
+    errors: Vec<super::LayoutError>,
+    watcher: Option<LayoutWatcher>,
+}
+
+impl LiveLayout {
+    /// Starts watching `path`, whose good contents are `current`.
+    pub fn new(path: PathBuf, current: super::Layout, wake: Arc<dyn Fn() + Send + Sync>) -> LiveLayout {
+        let watcher = LayoutWatcher::new(&path, wake)
+            .inspect_err(|e| warn!(%e, file = %path.display(), "cannot watch the layout file; edits need a restart"))
+            .ok();
+        LiveLayout { path, current, errors: Vec::new(), watcher }
+    }
+
+    /// The layout to draw: the newest one that was valid.
+    pub fn layout(&self) -> &super::Layout {
+        &self.current
+    }
+
+    /// Problems of the file on disk, if its newest version is broken.
+    pub fn errors(&self) -> &[super::LayoutError] {
+        &self.errors
+    }
+
+    /// Reloads if the file changed. Returns true when a new layout replaced the old one.
+    pub fn poll(&mut self, known: &super::Known<'_>) -> bool {
+        if !self.watcher.as_ref().is_some_and(LayoutWatcher::changed) {
+            return false;
+        }
+        match super::load(&self.path, known) {
+            Ok(new) => {
+                self.errors.clear();
+                if new == self.current {
+                    return false;
+                }
+                tracing::info!(file = %self.path.display(), pages = new.pages.len(), "layout reloaded");
+                self.current = new;
+                true
+            }
+            Err(errors) => {
+                warn!(file = %self.path.display(), errors = errors.len(), "layout file has errors; keeping the last good layout");
+                self.errors = errors;
+                false
+            }
+        }
+    }
+}

@@ -44,7 +44,14 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> GaugeModel {
     };
     let (min, max, bands, unit) = match kpi {
         Some(k) => {
-            let max = if k.unit == "%" { 100.0 } else { (k.crit.max(k.warn) * 1.5).max(reading.value.unwrap_or(0.0)).max(1.0) };
+            // Percentages use their whole scale unless the thresholds sit low
+            // on it (an error rate), where the scale would hide the bands.
+            let top = k.crit.max(k.warn);
+            let max = if k.unit == "%" && (top >= 50.0 || k.comparison == Comparison::Below) {
+                100.0
+            } else {
+                (top * 1.5).max(reading.value.unwrap_or(0.0)).max(1.0)
+            };
             let bands = match k.comparison {
                 _ if k.is_display_only() => vec![(0.0, max, Severity::Normal)],
                 Comparison::Above => vec![
@@ -94,7 +101,7 @@ fn arc(center: Pos2, radius: f32, from: f32, to: f32) -> Vec<Pos2> {
 pub fn ui(ui: &mut Ui, rect: Rect, m: &GaugeModel) {
     let painter = ui.painter();
     let radius = (rect.width() / 2.0).min(rect.height() / 1.75) * 0.9;
-    let center = pos2(rect.center().x, rect.min.y + radius * 1.08);
+    let center = pos2(rect.center().x, rect.min.y + radius * 1.02);
     let span = (m.max - m.min).max(1e-9);
     let frac = |v: f64| (((v - m.min) / span).clamp(0.0, 1.0)) as f32;
 
@@ -114,9 +121,10 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &GaugeModel) {
         painter.circle_filled(center, 8.0, theme::TEXT);
     }
 
-    let number = theme::bold((radius * 0.42).clamp(size::BODY, size::BIG_NUMBER));
+    // The value sits in the open bottom of the arc, below the needle's hub.
+    let number = theme::bold((radius * 0.34).clamp(size::BODY, size::BIG_NUMBER));
     let text = format!("{}{}", m.text, m.unit);
-    painter.text(center + vec2(0.0, radius * 0.42), Align2::CENTER_CENTER, text, number, color);
+    painter.text(center + vec2(0.0, radius * 0.5), Align2::CENTER_CENTER, text, number, color);
     painter.text(
         pos2(rect.center().x, rect.max.y),
         Align2::CENTER_BOTTOM,

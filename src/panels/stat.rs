@@ -124,7 +124,10 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
                 Metric::ActiveAlerts | Metric::UnackedAlerts if n > 0.0 => Severity::Warning,
                 _ => Severity::Normal,
             };
-            (n, sev, "条", "未恢复告警".to_owned())
+            let active: Vec<_> = cx.store.alerts().iter().filter(|a| a.cleared_ms.is_none()).collect();
+            let unacked = active.iter().filter(|a| !a.acknowledged).count();
+            let label = format!("已确认 {} · 未确认 {unacked}", active.len() - unacked);
+            (n, sev, "条", label)
         }
         Metric::UnhealthyTargets | Metric::HealthyPct => {
             let targets = cx.targets(b.target_kind, &b.systems);

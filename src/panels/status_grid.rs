@@ -44,7 +44,13 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> StatusGridModel {
             Severity::Critical => 2,
             Severity::Unknown => 3,
         }] += 1;
-        let tile = Tile { target: t.id.clone(), name: short_name(&t.id), severity };
+        let name = if t.kind == crate::model::TargetKind::Database {
+            // A database is known by its name (HXDB), not its id.
+            t.name.split('(').next().unwrap_or(&t.name).to_owned()
+        } else {
+            short_name(&t.id)
+        };
+        let tile = Tile { target: t.id.clone(), name, severity };
         match groups.iter_mut().find(|g| g.system == t.system) {
             Some(g) => g.tiles.push(tile),
             None => groups.push(Group {
@@ -64,9 +70,13 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> StatusGridModel {
     StatusGridModel { groups, counts, stale_age_s }
 }
 
-/// Tiles are small: show the id, upper-cased, without the system prefix.
+/// Tiles are small: a part shows its own name (`HX_DATA`, `+FRA`, `JDBC`),
+/// anything else its id without the system prefix, upper-cased.
 fn short_name(id: &str) -> String {
-    let tail = id.split_once('-').map_or(id, |(_, t)| t);
+    let tail = match id.rsplit_once('/') {
+        Some((_, part)) => part,
+        None => id.split_once('-').map_or(id, |(_, t)| t),
+    };
     tail.to_uppercase()
 }
 
@@ -121,7 +131,15 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &StatusGridModel, _cx: &Ctx<'_>) {
             painter.rect_filled(t, CornerRadius::same(4), theme::faded(color, if tile.severity == Severity::Normal { 0.22 } else { 0.75 }));
             painter.rect_stroke(t, CornerRadius::same(4), Stroke::new(1.5, color), StrokeKind::Inside);
             let text_color = if tile.severity == Severity::Normal { theme::TEXT } else { theme::BACKGROUND };
-            painter.text(t.center(), Align2::CENTER_CENTER, &tile.name, font.clone(), text_color);
+            // Shrink a long name to fit its tile rather than spill over the next.
+            let galley = painter.layout_no_wrap(tile.name.clone(), font.clone(), text_color);
+            let fit = ((tile_w - 8.0) / galley.size().x).min(1.0);
+            let galley = if fit < 1.0 {
+                painter.layout_no_wrap(tile.name.clone(), theme::bold(font.size * fit), text_color)
+            } else {
+                galley
+            };
+            painter.galley(t.center() - galley.size() / 2.0, galley, text_color);
         }
         y += block_h + gap * 2.0;
         if y > area.max.y {

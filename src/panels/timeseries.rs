@@ -130,11 +130,15 @@ pub fn ui(ui: &mut Ui, rect: Rect, panel: &Panel, m: &TimeseriesModel, cx: &Ctx<
             crate::model::to_utc(t).format("%H:%M").to_string()
         })
         .y_axis_formatter(move |mark, _| format!("{}{}", mark.value, unit))
-        .y_axis_min_width(64.0);
+        .y_axis_min_width(96.0);
 
     let lines = &view.chart.lines;
     ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
-        ui.style_mut().override_font_id = Some(theme::font(size::SMALL));
+        // egui_plot sets axis labels in Small and the legend in Body: size both for the wall.
+        let style = ui.style_mut();
+        style.text_styles.insert(egui::TextStyle::Small, theme::font(size::SMALL));
+        style.text_styles.insert(egui::TextStyle::Body, theme::font(size::SMALL));
+        style.visuals.override_text_color = Some(theme::TEXT_DIM);
         plot.show(ui, |plot_ui| {
             for (i, (s, points)) in m.series.iter().zip(lines).enumerate() {
                 let color = theme::SERIES[i % theme::SERIES.len()];

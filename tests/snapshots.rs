@@ -1,0 +1,73 @@
+//! Snapshot tests: each panel kind, and a whole page, drawn headless on
+//! lavapipe from the simulated estate at a fixed instant.
+//!
+//! Refresh after a deliberate visual change with
+//! `UPDATE_SNAPSHOTS=1 cargo test --release --test snapshots`, then look at the PNGs.
+
+mod common;
+
+use common::{fixture, single_panel};
+
+fn snap(name: &str, panel: &str) {
+    let f = fixture();
+    let layout = f.layout(&single_panel(panel));
+    let mut h = f.harness(&layout, [480.0, 270.0]);
+    h.snapshot(name);
+}
+
+#[test]
+fn header() {
+    snap("header", "kind = \"header\"");
+}
+
+#[test]
+fn stat() {
+    snap("stat", "kind = \"stat\"\ntitle = \"在线用户数\"\nkpi = \"etax_online_users\"\ntarget = \"etax-portal\"");
+}
+
+#[test]
+fn gauge() {
+    snap("gauge", "kind = \"gauge\"\ntitle = \"门户响应时间\"\nkpi = \"etax_response_time_s\"\ntarget = \"etax-portal\"");
+}
+
+#[test]
+fn timeseries() {
+    snap("timeseries", "kind = \"timeseries\"\ntitle = \"CPU TOP4\"\nkpi = \"host_cpu_total_pct\"\ntargets = \"host\"\ntop = 4");
+}
+
+#[test]
+fn table() {
+    snap(
+        "table",
+        "kind = \"table\"\ntitle = \"主机\"\ntargets = \"host\"\ncolumns = [\"host_cpu_total_pct\", \"host_mem_used_pct\"]\ntop = 6",
+    );
+}
+
+#[test]
+fn status_grid() {
+    snap("status_grid", "kind = \"status_grid\"\ntitle = \"数据库\"\ntargets = \"database\"");
+}
+
+#[test]
+fn ticker() {
+    snap("ticker", "kind = \"ticker\"\ntitle = \"实时告警\"");
+}
+
+#[test]
+fn text() {
+    snap("text", "kind = \"text\"\ntitle = \"值班\"\ntext = \"值班员：李娜\\n电话：6110\"");
+}
+
+#[test]
+fn image() {
+    snap("image", "kind = \"image\"\nimage = \"logo.png\"");
+}
+
+#[test]
+fn whole_overview_page() {
+    let f = fixture();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/layouts/command-center.toml")).unwrap();
+    let layout = f.layout(&text);
+    let mut h = f.harness(&layout, [1280.0, 720.0]);
+    h.snapshot("page_overview");
+}
