@@ -49,8 +49,22 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call per case, every input spelled out"
+)]
 /// Measures `frames` frames of one page at `size` pixels (one point per pixel).
-pub fn measure(case: &str, layout: &Layout, page: usize, store: &Store, catalog: &Catalog, now_ms: TimestampMs, size: [u32; 2], frames: usize, warmup: usize) -> BenchRow {
+pub fn measure(
+    case: &str,
+    layout: &Layout,
+    page: usize,
+    store: &Store,
+    catalog: &Catalog,
+    now_ms: TimestampMs,
+    size: [u32; 2],
+    frames: usize,
+    warmup: usize,
+) -> BenchRow {
     let ctx = egui::Context::default();
     fonts::install(&ctx);
     let screen = Rect::from_min_size(Pos2::ZERO, vec2(size[0] as f32, size[1] as f32));
@@ -60,10 +74,21 @@ pub fn measure(case: &str, layout: &Layout, page: usize, store: &Store, catalog:
     let mut times = Vec::with_capacity(frames);
     let mut vertices = 0;
     for i in 0..(frames + warmup) {
-        let input = RawInput { screen_rect: Some(screen), time: Some(i as f64 / 60.0), ..RawInput::default() };
+        let input = RawInput {
+            screen_rect: Some(screen),
+            time: Some(i as f64 / 60.0),
+            ..RawInput::default()
+        };
         let start = Instant::now();
         let out = ctx.run_ui(input, |ui| {
-            let cx = Ctx { store, catalog, layout, now_ms, anim_time_s: i as f64 / 60.0, animations: layout.wall.animations };
+            let cx = Ctx {
+                store,
+                catalog,
+                layout,
+                now_ms,
+                anim_time_s: i as f64 / 60.0,
+                animations: layout.wall.animations,
+            };
             let canvas = wall::canvas_rect(layout.wall.scale, ui.max_rect(), layout.wall.design);
             wall::page_ui(ui, canvas, page, &cx, &mut views);
         });
@@ -81,16 +106,35 @@ pub fn measure(case: &str, layout: &Layout, page: usize, store: &Store, catalog:
             .sum();
     }
     times.sort_by(f64::total_cmp);
-    BenchRow { case: case.to_owned(), frames, median_ms: percentile(&times, 0.5), p99_ms: percentile(&times, 0.99), vertices }
+    BenchRow {
+        case: case.to_owned(),
+        frames,
+        median_ms: percentile(&times, 0.5),
+        p99_ms: percentile(&times, 0.99),
+        vertices,
+    }
 }
 
 /// A page of 12 charts × 4 series, each series `points` samples over 24 h.
-pub fn heavy_case(inventory_hosts: &[String], now_ms: TimestampMs, points: usize) -> (Layout, Store) {
+pub fn heavy_case(
+    inventory_hosts: &[String],
+    now_ms: TimestampMs,
+    points: usize,
+) -> (Layout, Store) {
     let range_ms: i64 = 24 * 3_600_000;
-    let mut store = Store::new(Limits { max_points: points.max(1), retention_ms: 2 * range_ms, ..Limits::default() });
+    let mut store = Store::new(Limits {
+        max_points: points.max(1),
+        retention_ms: 2 * range_ms,
+        ..Limits::default()
+    });
     store.register_source("bench", 60.0);
     let mut panels = Vec::new();
-    let kpis = ["host_cpu_total_pct", "host_mem_used_pct", "host_fs_used_pct", "host_swap_used_pct"];
+    let kpis = [
+        "host_cpu_total_pct",
+        "host_mem_used_pct",
+        "host_fs_used_pct",
+        "host_swap_used_pct",
+    ];
     for chart in 0..12 {
         let mut series = Vec::new();
         for (s, kpi) in kpis.iter().enumerate() {
@@ -99,19 +143,35 @@ pub fn heavy_case(inventory_hosts: &[String], now_ms: TimestampMs, points: usize
             let samples: Vec<(SeriesKey, Sample)> = (0..points)
                 .map(|i| {
                     let t = now_ms - range_ms + i as i64 * step;
-                    let v = 50.0 + 30.0 * ((i as f64 / 977.0).sin() * (i as f64 / 89.0 + s as f64).cos());
-                    (SeriesKey::new(*kpi, target.clone()), Sample { t_ms: t, value: v })
+                    let v = 50.0
+                        + 30.0 * ((i as f64 / 977.0).sin() * (i as f64 / 89.0 + s as f64).cos());
+                    (
+                        SeriesKey::new(*kpi, target.clone()),
+                        Sample { t_ms: t, value: v },
+                    )
                 })
                 .collect();
-            store.apply(Update::Samples { source: "bench".into(), at_ms: now_ms, samples });
-            series.push(SeriesRef { kpi: (*kpi).to_owned(), target, label: None });
+            store.apply(Update::Samples {
+                source: "bench".into(),
+                at_ms: now_ms,
+                samples,
+            });
+            series.push(SeriesRef {
+                kpi: (*kpi).to_owned(),
+                target,
+                label: None,
+            });
         }
         panels.push(Panel {
             id: format!("heavy/{chart}"),
             kind: PanelKind::Timeseries,
             title: format!("图表{}", chart + 1),
             at: [(chart % 4) as u32 * 6, (chart / 4) as u32 * 4, 6, 4],
-            binding: Binding { series, range_min: 24 * 60, ..Binding::default() },
+            binding: Binding {
+                series,
+                range_min: 24 * 60,
+                ..Binding::default()
+            },
             line: 0,
         });
     }
@@ -127,7 +187,11 @@ pub fn heavy_case(inventory_hosts: &[String], now_ms: TimestampMs, points: usize
             utc_offset_h: 8,
             animations: true,
         },
-        pages: vec![Page { name: "heavy".into(), dwell_s: 60.0, panels }],
+        pages: vec![Page {
+            name: "heavy".into(),
+            dwell_s: 60.0,
+            panels,
+        }],
     };
     (layout, store)
 }
@@ -144,13 +208,29 @@ pub fn peak_rss_mb() -> f64 {
 
 /// Runs every case: each page of `layout` on the simulated estate, then the
 /// heavy synthetic page at 10 000 and 100 000 points per series.
-pub fn run(layout: &Layout, catalog: &Catalog, seed: u64, now_ms: TimestampMs, frames: usize) -> BenchReport {
+pub fn run(
+    layout: &Layout,
+    catalog: &Catalog,
+    seed: u64,
+    now_ms: TimestampMs,
+    frames: usize,
+) -> BenchReport {
     let size = [3840, 2160];
     let estate = crate::sim::Estate::new(seed);
     let store = crate::render::sim_store(&estate, now_ms);
     let mut rows = Vec::new();
     for (i, page) in layout.pages.iter().enumerate() {
-        rows.push(measure(&format!("page {i} {}", page.name), layout, i, &store, catalog, now_ms, size, frames, 5));
+        rows.push(measure(
+            &format!("page {i} {}", page.name),
+            layout,
+            i,
+            &store,
+            catalog,
+            now_ms,
+            size,
+            frames,
+            5,
+        ));
     }
     let hosts: Vec<String> = estate
         .inventory()
@@ -160,14 +240,50 @@ pub fn run(layout: &Layout, catalog: &Catalog, seed: u64, now_ms: TimestampMs, f
         .map(|t| t.id.clone())
         .collect();
     let (light_layout, light_store) = heavy_case(&hosts, now_ms, 10_000);
-    let light = measure("12 charts x 4 series x 10k", &light_layout, 0, &light_store, catalog, now_ms, size, frames, 5);
+    let light = measure(
+        "12 charts x 4 series x 10k",
+        &light_layout,
+        0,
+        &light_store,
+        catalog,
+        now_ms,
+        size,
+        frames,
+        5,
+    );
     drop(light_store);
     let (heavy_layout, heavy_store) = heavy_case(&hosts, now_ms, 100_000);
-    let heavy = measure("12 charts x 4 series x 100k", &heavy_layout, 0, &heavy_store, catalog, now_ms, size, frames, 5);
+    let heavy = measure(
+        "12 charts x 4 series x 100k",
+        &heavy_layout,
+        0,
+        &heavy_store,
+        catalog,
+        now_ms,
+        size,
+        frames,
+        5,
+    );
     // One cold frame: the cost of decimating 4.8 M points when data arrives.
-    let cold = measure("heavy, first frame after data", &heavy_layout, 0, &heavy_store, catalog, now_ms, size, 1, 0);
+    let cold = measure(
+        "heavy, first frame after data",
+        &heavy_layout,
+        0,
+        &heavy_store,
+        catalog,
+        now_ms,
+        size,
+        1,
+        0,
+    );
     let heavy_ratio = heavy.median_ms / light.median_ms.max(1e-9);
     rows.push(light);
     rows.push(heavy);
-    BenchReport { size, rows, heavy_redecimate_ms: cold.median_ms, heavy_ratio, peak_rss_mb: peak_rss_mb() }
+    BenchReport {
+        size,
+        rows,
+        heavy_redecimate_ms: cold.median_ms,
+        heavy_ratio,
+        peak_rss_mb: peak_rss_mb(),
+    }
 }

@@ -20,7 +20,11 @@ const DEFAULT_LAYOUT: &str = "layouts/command-center.toml";
 const BUILTIN_LAYOUT: &str = include_str!("../layouts/command-center.toml");
 
 #[derive(Parser)]
-#[command(name = "opswall", version, about = "运维监控指挥中心大屏 — a command-center wall for a tax bureau's operations center")]
+#[command(
+    name = "opswall",
+    version,
+    about = "运维监控指挥中心大屏 — a command-center wall for a tax bureau's operations center"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -51,7 +55,7 @@ struct RunArgs {
     /// Open full screen (kiosk).
     #[arg(long)]
     fullscreen: bool,
-    /// Initial window size in pixels, WxH.
+    /// Initial window size in pixels, `WxH`.
     #[arg(long, default_value = "1920x1080")]
     size: String,
     /// Save a screenshot of the window to this PNG, then quit.
@@ -74,7 +78,7 @@ enum Command {
         /// Page index, from 0.
         #[arg(long, default_value_t = 0)]
         page: usize,
-        /// Image size in pixels, WxH.
+        /// Image size in pixels, `WxH`.
         #[arg(long, default_value = "3840x2160")]
         size: String,
         /// Instant to render (RFC 3339 or "YYYY-MM-DD HH:MM" Beijing time); now by default.
@@ -88,7 +92,7 @@ enum Command {
         #[arg(long)]
         state: Option<PathBuf>,
     },
-    /// Check layout files (and KPI catalogues); print every error as file:line.
+    /// Check layout files (and KPI catalogues); print every error as <file:line>.
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -123,25 +127,53 @@ fn main() -> ExitCode {
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("OPSWALL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,wgpu=warn,naga=warn,eframe=warn,egui_glow=warn,winit=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OPSWALL_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(
+            "info,wgpu=warn,naga=warn,eframe=warn,egui_glow=warn,winit=warn",
+        )
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         None => run_wall(cli.run).map(|()| ExitCode::SUCCESS),
-        Some(Command::Render { layout, page, size, at, seed, out, state }) => {
-            render(layout.as_deref(), page, &size, at.as_deref(), seed, &out, state.as_deref()).map(|()| ExitCode::SUCCESS)
-        }
+        Some(Command::Render {
+            layout,
+            page,
+            size,
+            at,
+            seed,
+            out,
+            state,
+        }) => render(
+            layout.as_deref(),
+            page,
+            &size,
+            at.as_deref(),
+            seed,
+            &out,
+            state.as_deref(),
+        )
+        .map(|()| ExitCode::SUCCESS),
         Some(Command::Check { files }) => Ok(check(&files)),
-        Some(Command::Bench { layout, frames, seed, json }) => bench(layout.as_deref(), frames, seed, json).map(|()| ExitCode::SUCCESS),
+        Some(Command::Bench {
+            layout,
+            frames,
+            seed,
+            json,
+        }) => bench(layout.as_deref(), frames, seed, json).map(|()| ExitCode::SUCCESS),
     }
 }
 
 fn parse_size(s: &str) -> Result<[u32; 2]> {
-    let (w, h) = s.split_once(['x', 'X']).ok_or_else(|| anyhow!("size `{s}` is not WxH"))?;
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| anyhow!("size `{s}` is not WxH"))?;
     let (w, h): (u32, u32) = (w.parse().context("width")?, h.parse().context("height")?);
     if !(64..=16384).contains(&w) || !(64..=16384).contains(&h) {
         bail!("size {w}x{h} is out of range (64 to 16384 each way)");
@@ -151,7 +183,8 @@ fn parse_size(s: &str) -> Result<[u32; 2]> {
 
 fn parse_at(at: Option<&str>) -> Result<i64> {
     match at {
-        Some(s) => opswall::parse_time(s).ok_or_else(|| anyhow!("cannot read time `{s}`; use RFC 3339 or \"YYYY-MM-DD HH:MM\"")),
+        Some(s) => opswall::parse_time(s)
+            .ok_or_else(|| anyhow!("cannot read time `{s}`; use RFC 3339 or \"YYYY-MM-DD HH:MM\"")),
         None => Ok(chrono::Utc::now().timestamp_millis()),
     }
 }
@@ -160,7 +193,8 @@ fn catalog(path: Option<&Path>) -> Result<Catalog> {
     match path {
         None => Ok(Catalog::builtin()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
             Ok(Catalog::parse(&text, &p.display().to_string())?)
         }
     }
@@ -168,7 +202,9 @@ fn catalog(path: Option<&Path>) -> Result<Catalog> {
 
 /// Loads a layout, or the shipped one (from the working directory, else compiled in).
 fn load_layout(path: Option<&Path>, known: &Known<'_>) -> Result<(Layout, Option<PathBuf>)> {
-    let path = path.map(Path::to_path_buf).or_else(|| Some(PathBuf::from(DEFAULT_LAYOUT)).filter(|p| p.exists()));
+    let path = path
+        .map(Path::to_path_buf)
+        .or_else(|| Some(PathBuf::from(DEFAULT_LAYOUT)).filter(|p| p.exists()));
     let result = match &path {
         Some(p) => layout::load(p, known),
         None => layout::parse(BUILTIN_LAYOUT, DEFAULT_LAYOUT, known),
@@ -177,7 +213,11 @@ fn load_layout(path: Option<&Path>, known: &Known<'_>) -> Result<(Layout, Option
         Ok(l) => Ok((l, path)),
         Err(errors) => {
             let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            bail!("the layout has {} error(s):\n{}", errors.len(), list.join("\n"))
+            bail!(
+                "the layout has {} error(s):\n{}",
+                errors.len(),
+                list.join("\n")
+            )
         }
     }
 }
@@ -185,7 +225,10 @@ fn load_layout(path: Option<&Path>, known: &Known<'_>) -> Result<(Layout, Option
 fn run_wall(args: RunArgs) -> Result<()> {
     let catalog = catalog(args.catalog.as_deref())?;
     let estate = Estate::new(args.seed);
-    let known = Known { catalog: &catalog, inventory: estate.inventory() };
+    let known = Known {
+        catalog: &catalog,
+        inventory: estate.inventory(),
+    };
     let (layout, layout_path) = load_layout(args.layout.as_deref(), &known)?;
     let [w, h] = parse_size(&args.size)?;
     let clock = SimClock::new(parse_at(args.at.as_deref())?, args.speed);
@@ -205,13 +248,24 @@ fn run_wall(args: RunArgs) -> Result<()> {
         .with_title(layout.wall.title.clone())
         .with_inner_size([w as f32, h as f32])
         .with_fullscreen(args.fullscreen);
-    if let Some(icon) = opswall::assets::image("logo.png").and_then(|b| eframe::icon_data::from_png_bytes(b).ok()) {
+    if let Some(icon) =
+        opswall::assets::image("logo.png").and_then(|b| eframe::icon_data::from_png_bytes(b).ok())
+    {
         viewport = viewport.with_icon(icon);
     }
-    let options = eframe::NativeOptions { viewport, ..eframe::NativeOptions::default() };
-    let screenshot = args.screenshot.map(|path| ScreenshotPlan { path, after_s: args.screenshot_after });
+    let options = eframe::NativeOptions {
+        viewport,
+        ..eframe::NativeOptions::default()
+    };
+    let screenshot = args.screenshot.map(|path| ScreenshotPlan {
+        path,
+        after_s: args.screenshot_after,
+    });
     let handle = runtime.handle().clone();
-    let sim_config = SimSourceConfig { tick_s: args.tick, ..SimSourceConfig::default() };
+    let sim_config = SimSourceConfig {
+        tick_s: args.tick,
+        ..SimSourceConfig::default()
+    };
     info!(seed = args.seed, speed = args.speed, layout = %layout.file, "starting the wall");
     eframe::run_native(
         "opswall",
@@ -220,7 +274,16 @@ fn run_wall(args: RunArgs) -> Result<()> {
             let ctx = cc.egui_ctx.clone();
             let out = Outbox::new(tx, std::sync::Arc::new(move || ctx.request_repaint()));
             handle.spawn(sources::sim::run(estate, clock.clone(), sim_config, out));
-            let cfg = WallConfig { layout, layout_path, catalog, store, updates: rx, clock, screenshot, frame_stats: args.frame_stats };
+            let cfg = WallConfig {
+                layout,
+                layout_path,
+                catalog,
+                store,
+                updates: rx,
+                clock,
+                screenshot,
+                frame_stats: args.frame_stats,
+            };
             Ok(Box::new(WallApp::new(cc, cfg)))
         }),
     )
@@ -229,10 +292,21 @@ fn run_wall(args: RunArgs) -> Result<()> {
     Ok(())
 }
 
-fn render(layout: Option<&Path>, page: usize, size: &str, at: Option<&str>, seed: u64, out: &Path, state: Option<&Path>) -> Result<()> {
+fn render(
+    layout: Option<&Path>,
+    page: usize,
+    size: &str,
+    at: Option<&str>,
+    seed: u64,
+    out: &Path,
+    state: Option<&Path>,
+) -> Result<()> {
     let catalog = Catalog::builtin();
     let estate = Estate::new(seed);
-    let known = Known { catalog: &catalog, inventory: estate.inventory() };
+    let known = Known {
+        catalog: &catalog,
+        inventory: estate.inventory(),
+    };
     let (layout, _) = load_layout(layout, &known)?;
     let size = parse_size(size)?;
     let at_ms = parse_at(at)?;
@@ -241,7 +315,14 @@ fn render(layout: Option<&Path>, page: usize, size: &str, at: Option<&str>, seed
     let image = opswall::render::render_page(&layout, page, &store, &catalog, at_ms, size)?;
     opswall::render::save_png(&image, out)?;
     if let Some(path) = state {
-        let cx = Ctx { store: &store, catalog: &catalog, layout: &layout, now_ms: at_ms, anim_time_s: 0.0, animations: false };
+        let cx = Ctx {
+            store: &store,
+            catalog: &catalog,
+            layout: &layout,
+            now_ms: at_ms,
+            anim_time_s: 0.0,
+            animations: false,
+        };
         let at_text = opswall::model::to_utc(at_ms).to_rfc3339();
         let described = opswall::render::describe(&layout, page, &cx, at_text, size)?;
         let json = serde_json::to_string_pretty(&described)?;
@@ -255,7 +336,10 @@ fn render(layout: Option<&Path>, page: usize, size: &str, at: Option<&str>, seed
 fn check(files: &[PathBuf]) -> ExitCode {
     let catalog = Catalog::builtin();
     let estate = Estate::new(1);
-    let known = Known { catalog: &catalog, inventory: estate.inventory() };
+    let known = Known {
+        catalog: &catalog,
+        inventory: estate.inventory(),
+    };
     let mut failed = false;
     for f in files {
         let text = match std::fs::read_to_string(f) {
@@ -291,14 +375,21 @@ fn check(files: &[PathBuf]) -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 #[expect(clippy::print_stdout, reason = "bench reports to the terminal")]
 fn bench(layout: Option<&Path>, frames: usize, seed: u64, json: bool) -> Result<()> {
     let catalog = Catalog::builtin();
     let estate = Estate::new(seed);
-    let known = Known { catalog: &catalog, inventory: estate.inventory() };
+    let known = Known {
+        catalog: &catalog,
+        inventory: estate.inventory(),
+    };
     let (layout, _) = load_layout(layout, &known)?;
     // A fixed weekday morning in the filing period, so runs compare.
     let at = opswall::parse_time("2026-12-10 10:30").unwrap_or_default();
@@ -307,13 +398,28 @@ fn bench(layout: Option<&Path>, frames: usize, seed: u64, json: bool) -> Result<
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
-    println!("frame CPU time (layout + tessellation), {}x{} px, one thread:", report.size[0], report.size[1]);
-    println!("{:<36} {:>7} {:>10} {:>10} {:>10}", "case", "frames", "median ms", "p99 ms", "vertices");
+    println!(
+        "frame CPU time (layout + tessellation), {}x{} px, one thread:",
+        report.size[0], report.size[1]
+    );
+    println!(
+        "{:<36} {:>7} {:>10} {:>10} {:>10}",
+        "case", "frames", "median ms", "p99 ms", "vertices"
+    );
     for r in &report.rows {
-        println!("{:<36} {:>7} {:>10.2} {:>10.2} {:>10}", r.case, r.frames, r.median_ms, r.p99_ms, r.vertices);
+        println!(
+            "{:<36} {:>7} {:>10.2} {:>10.2} {:>10}",
+            r.case, r.frames, r.median_ms, r.p99_ms, r.vertices
+        );
     }
-    println!("heavy (100k) / light (10k) median ratio: {:.2}", report.heavy_ratio);
-    println!("first heavy frame after new data (re-decimation): {:.1} ms", report.heavy_redecimate_ms);
+    println!(
+        "heavy (100k) / light (10k) median ratio: {:.2}",
+        report.heavy_ratio
+    );
+    println!(
+        "first heavy frame after new data (re-decimation): {:.1} ms",
+        report.heavy_redecimate_ms
+    );
     println!("peak RSS: {:.0} MB", report.peak_rss_mb);
     Ok(())
 }

@@ -43,22 +43,47 @@ pub struct RenderState<'a> {
 }
 
 /// Describes every panel of a page.
-pub fn describe<'a>(layout: &'a Layout, page: usize, cx: &Ctx<'_>, at: String, size: [u32; 2]) -> Result<RenderState<'a>> {
-    let p = layout.pages.get(page).ok_or_else(|| anyhow!("page {page} does not exist (the layout has {})", layout.pages.len()))?;
+pub fn describe<'a>(
+    layout: &'a Layout,
+    page: usize,
+    cx: &Ctx<'_>,
+    at: String,
+    size: [u32; 2],
+) -> Result<RenderState<'a>> {
+    let p = layout.pages.get(page).ok_or_else(|| {
+        anyhow!(
+            "page {page} does not exist (the layout has {})",
+            layout.pages.len()
+        )
+    })?;
     Ok(RenderState {
         layout: &layout.file,
         page,
         page_name: &p.name,
         at,
         size,
-        panels: p.panels.iter().map(|panel| panels::state(panel, cx)).collect(),
+        panels: p
+            .panels
+            .iter()
+            .map(|panel| panels::state(panel, cx))
+            .collect(),
     })
 }
 
 /// Draws a page to an RGBA image of `size_px` pixels.
-pub fn render_page(layout: &Layout, page: usize, store: &Store, catalog: &Catalog, now_ms: TimestampMs, size_px: [u32; 2]) -> Result<image::RgbaImage> {
+pub fn render_page(
+    layout: &Layout,
+    page: usize,
+    store: &Store,
+    catalog: &Catalog,
+    now_ms: TimestampMs,
+    size_px: [u32; 2],
+) -> Result<image::RgbaImage> {
     if page >= layout.pages.len() {
-        return Err(anyhow!("page {page} does not exist (the layout has {})", layout.pages.len()));
+        return Err(anyhow!(
+            "page {page} does not exist (the layout has {})",
+            layout.pages.len()
+        ));
     }
     let design = layout.wall.design;
     let window = vec2(size_px[0] as f32, size_px[1] as f32);
@@ -68,18 +93,29 @@ pub fn render_page(layout: &Layout, page: usize, store: &Store, catalog: &Catalo
     let mut harness = Harness::builder()
         .with_size(window / ppp)
         .with_pixels_per_point(ppp)
-        .with_context_setup(|ctx| fonts::install(ctx))
+        .with_context_setup(fonts::install)
         .build_ui(|ui| {
-            let cx = Ctx { store, catalog, layout, now_ms, anim_time_s: 0.0, animations: false };
+            let cx = Ctx {
+                store,
+                catalog,
+                layout,
+                now_ms,
+                anim_time_s: 0.0,
+                animations: false,
+            };
             let canvas = wall::canvas_rect(layout.wall.scale, ui.max_rect(), design);
             wall::page_ui(ui, canvas, page, &cx, &mut views);
         });
     harness.run_steps(2);
-    let image = harness.render().map_err(|e| anyhow!("headless rendering failed: {e}"))?;
+    let image = harness
+        .render()
+        .map_err(|e| anyhow!("headless rendering failed: {e}"))?;
     Ok(image)
 }
 
 /// Writes a PNG.
 pub fn save_png(image: &image::RgbaImage, path: &Path) -> Result<()> {
-    image.save(path).with_context(|| format!("cannot write {}", path.display()))
+    image
+        .save(path)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -1,5 +1,10 @@
 //! Layout files: the shipped ones resolve; every kind of mistake is reported
 //! with its line, all of them at once; `opswall check` says so and fails.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
 
 use std::process::Command;
 
@@ -10,11 +15,15 @@ use opswall::sim::Estate;
 fn parse(text: &str) -> Result<opswall::layout::Layout, Vec<LayoutError>> {
     let catalog = Catalog::builtin();
     let estate = Estate::new(1);
-    let known = Known { catalog: &catalog, inventory: estate.inventory() };
+    let known = Known {
+        catalog: &catalog,
+        inventory: estate.inventory(),
+    };
     layout::parse(text, "bad.toml", &known)
 }
 
-const WALL: &str = "[wall]\ntitle = \"t\"\ndesign = [3840, 2160]\ngrid = [24, 12]\n\n[[page]]\nname = \"p\"\n";
+const WALL: &str =
+    "[wall]\ntitle = \"t\"\ndesign = [3840, 2160]\ngrid = [24, 12]\n\n[[page]]\nname = \"p\"\n";
 
 fn errors(panels: &str) -> Vec<LayoutError> {
     parse(&format!("{WALL}{panels}")).expect_err("should fail")
@@ -32,7 +41,12 @@ fn shipped_layout_resolves_with_three_full_pages_using_every_kind() {
     let l = parse(text).unwrap();
     assert!(l.pages.len() >= 3);
     for p in &l.pages {
-        assert!(p.panels.len() >= 12, "page {} has {}", p.name, p.panels.len());
+        assert!(
+            p.panels.len() >= 12,
+            "page {} has {}",
+            p.name,
+            p.panels.len()
+        );
     }
     let names: Vec<&str> = l.pages.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(&names[..3], ["总览", "基础设施", "电子税务局"]);
@@ -47,7 +61,13 @@ fn shipped_layout_resolves_with_three_full_pages_using_every_kind() {
         PanelKind::Text,
         PanelKind::Image,
     ] {
-        assert!(l.pages.iter().flat_map(|p| &p.panels).any(|p| p.kind == kind), "{kind:?} unused");
+        assert!(
+            l.pages
+                .iter()
+                .flat_map(|p| &p.panels)
+                .any(|p| p.kind == kind),
+            "{kind:?} unused"
+        );
     }
 }
 
@@ -62,15 +82,30 @@ fn toml_syntax_error_names_its_line() {
 fn unknown_kind_names_its_line_and_the_known_kinds() {
     let e = one("[[page.panel]]\nkind = \"pie\"\nat = [0, 0, 1, 1]\n");
     assert_eq!(e.line, 9);
-    assert!(e.message.contains("unknown panel kind `pie`") && e.message.contains("timeseries"), "{e}");
+    assert!(
+        e.message.contains("unknown panel kind `pie`") && e.message.contains("timeseries"),
+        "{e}"
+    );
 }
 
 #[test]
 fn unknown_kpi_and_unknown_target_name_their_lines() {
-    let e = one("[[page.panel]]\nkind = \"stat\"\nat = [0, 0, 2, 2]\nkpi = \"cpu_usage\"\ntarget = \"hx-db01\"\n");
-    assert_eq!((e.line, e.message.contains("unknown KPI `cpu_usage`")), (11, true), "{e}");
-    let e = one("[[page.panel]]\nkind = \"stat\"\nat = [0, 0, 2, 2]\nkpi = \"host_cpu_total_pct\"\ntarget = \"nosuch\"\n");
-    assert_eq!((e.line, e.message.contains("unknown target `nosuch`")), (12, true), "{e}");
+    let e = one(
+        "[[page.panel]]\nkind = \"stat\"\nat = [0, 0, 2, 2]\nkpi = \"cpu_usage\"\ntarget = \"hx-db01\"\n",
+    );
+    assert_eq!(
+        (e.line, e.message.contains("unknown KPI `cpu_usage`")),
+        (11, true),
+        "{e}"
+    );
+    let e = one(
+        "[[page.panel]]\nkind = \"stat\"\nat = [0, 0, 2, 2]\nkpi = \"host_cpu_total_pct\"\ntarget = \"nosuch\"\n",
+    );
+    assert_eq!(
+        (e.line, e.message.contains("unknown target `nosuch`")),
+        (12, true),
+        "{e}"
+    );
 }
 
 #[test]
@@ -115,7 +150,8 @@ fn every_error_is_reported_not_just_the_first() {
 fn missing_binding_and_unknown_field_are_reported() {
     let e = one("[[page.panel]]\nkind = \"table\"\nat = [0, 0, 4, 4]\n");
     assert!(e.message.contains("needs `columns`"), "{e}");
-    let e = one("[[page.panel]]\nkind = \"text\"\ntext = \"x\"\nat = [0, 0, 4, 4]\ncolour = \"red\"\n");
+    let e =
+        one("[[page.panel]]\nkind = \"text\"\ntext = \"x\"\nat = [0, 0, 4, 4]\ncolour = \"red\"\n");
     assert!(e.message.contains("colour"), "{e}");
     assert_eq!(e.line, 12, "{e}");
 }
@@ -124,16 +160,34 @@ fn missing_binding_and_unknown_field_are_reported() {
 fn check_command_prints_file_line_errors_and_fails() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, format!("{WALL}[[page.panel]]\nkind = \"pie\"\nat = [0, 0, 1, 1]\n")).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_opswall")).arg("check").arg(&bad).output().unwrap();
+    std::fs::write(
+        &bad,
+        format!("{WALL}[[page.panel]]\nkind = \"pie\"\nat = [0, 0, 1, 1]\n"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_opswall"))
+        .arg("check")
+        .arg(&bad)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success());
-    assert!(stdout.contains(&format!("{}:9: unknown panel kind `pie`", bad.display())), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{}:9: unknown panel kind `pie`", bad.display())),
+        "{stdout}"
+    );
 
     let good = concat!(env!("CARGO_MANIFEST_DIR"), "/layouts/command-center.toml");
     let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/layouts/kpi-catalog.toml");
-    let out = Command::new(env!("CARGO_BIN_EXE_opswall")).args(["check", good, catalog]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = Command::new(env!("CARGO_BIN_EXE_opswall"))
+        .args(["check", good, catalog])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -143,16 +197,22 @@ fn live_layout_reloads_good_edits_and_keeps_the_last_good_one_on_bad_edits() {
 
     let catalog = Catalog::builtin();
     let estate = Estate::new(1);
-    let known = Known { catalog: &catalog, inventory: estate.inventory() };
+    let known = Known {
+        catalog: &catalog,
+        inventory: estate.inventory(),
+    };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wall.toml");
-    let v1 = format!("{WALL}[[page.panel]]\nkind = \"text\"\ntitle = \"v1\"\ntext = \"x\"\nat = [0, 0, 4, 4]\n");
+    let v1 = format!(
+        "{WALL}[[page.panel]]\nkind = \"text\"\ntitle = \"v1\"\ntext = \"x\"\nat = [0, 0, 4, 4]\n"
+    );
     std::fs::write(&path, &v1).unwrap();
     let first = layout::load(&path, &known).unwrap();
     let mut live = opswall::layout::watch::LiveLayout::new(path.clone(), first, Arc::new(|| {}));
 
     // Poll until the watcher reports the edit, bounded in time.
-    let wait_for = |live: &mut opswall::layout::watch::LiveLayout, want: &dyn Fn(&opswall::layout::watch::LiveLayout) -> bool| {
+    let wait_for = |live: &mut opswall::layout::watch::LiveLayout,
+                    want: &dyn Fn(&opswall::layout::watch::LiveLayout) -> bool| {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             live.poll(&known);
@@ -165,13 +225,20 @@ fn live_layout_reloads_good_edits_and_keeps_the_last_good_one_on_bad_edits() {
     };
 
     std::fs::write(&path, v1.replace("v1", "v2")).unwrap();
-    assert!(wait_for(&mut live, &|l| l.layout().pages[0].panels[0].title == "v2"));
+    assert!(wait_for(&mut live, &|l| l.layout().pages[0].panels[0]
+        .title
+        == "v2"));
 
     std::fs::write(&path, v1.replace("kind = \"text\"", "kind = \"pie\"")).unwrap();
     assert!(wait_for(&mut live, &|l| !l.errors().is_empty()));
-    assert_eq!(live.layout().pages[0].panels[0].title, "v2", "the last good layout stays");
+    assert_eq!(
+        live.layout().pages[0].panels[0].title,
+        "v2",
+        "the last good layout stays"
+    );
     assert_eq!(live.errors()[0].line, 9);
 
     std::fs::write(&path, v1.replace("v1", "v3")).unwrap();
-    assert!(wait_for(&mut live, &|l| l.errors().is_empty() && l.layout().pages[0].panels[0].title == "v3"));
+    assert!(wait_for(&mut live, &|l| l.errors().is_empty()
+        && l.layout().pages[0].panels[0].title == "v3"));
 }

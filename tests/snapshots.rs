@@ -22,17 +22,26 @@ fn header() {
 
 #[test]
 fn stat() {
-    snap("stat", "kind = \"stat\"\ntitle = \"在线用户数\"\nkpi = \"etax_online_users\"\ntarget = \"etax-portal\"");
+    snap(
+        "stat",
+        "kind = \"stat\"\ntitle = \"在线用户数\"\nkpi = \"etax_online_users\"\ntarget = \"etax-portal\"",
+    );
 }
 
 #[test]
 fn gauge() {
-    snap("gauge", "kind = \"gauge\"\ntitle = \"门户响应时间\"\nkpi = \"etax_response_time_s\"\ntarget = \"etax-portal\"");
+    snap(
+        "gauge",
+        "kind = \"gauge\"\ntitle = \"门户响应时间\"\nkpi = \"etax_response_time_s\"\ntarget = \"etax-portal\"",
+    );
 }
 
 #[test]
 fn timeseries() {
-    snap("timeseries", "kind = \"timeseries\"\ntitle = \"CPU TOP4\"\nkpi = \"host_cpu_total_pct\"\ntargets = \"host\"\ntop = 4");
+    snap(
+        "timeseries",
+        "kind = \"timeseries\"\ntitle = \"CPU TOP4\"\nkpi = \"host_cpu_total_pct\"\ntargets = \"host\"\ntop = 4",
+    );
 }
 
 #[test]
@@ -45,7 +54,10 @@ fn table() {
 
 #[test]
 fn status_grid() {
-    snap("status_grid", "kind = \"status_grid\"\ntitle = \"数据库\"\ntargets = \"database\"");
+    snap(
+        "status_grid",
+        "kind = \"status_grid\"\ntitle = \"数据库\"\ntargets = \"database\"",
+    );
 }
 
 #[test]
@@ -55,7 +67,10 @@ fn ticker() {
 
 #[test]
 fn text() {
-    snap("text", "kind = \"text\"\ntitle = \"值班\"\ntext = \"值班员：李娜\\n电话：6110\"");
+    snap(
+        "text",
+        "kind = \"text\"\ntitle = \"值班\"\ntext = \"值班员：李娜\\n电话：6110\"",
+    );
 }
 
 #[test]
@@ -66,7 +81,11 @@ fn image() {
 #[test]
 fn whole_overview_page() {
     let f = fixture();
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/layouts/command-center.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/layouts/command-center.toml"
+    ))
+    .unwrap();
     let layout = f.layout(&text);
     let mut h = f.harness(&layout, [1280.0, 720.0]);
     h.snapshot("page_overview");

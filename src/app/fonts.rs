@@ -13,11 +13,18 @@ static BOLD: &[u8] = include_bytes!("../../fonts/NotoSansSC-Bold-subset.otf");
 /// Font definitions with Noto Sans SC first in every family.
 pub fn definitions() -> FontDefinitions {
     let mut defs = FontDefinitions::empty();
-    defs.font_data.insert("sc".into(), Arc::new(FontData::from_static(REGULAR)));
-    defs.font_data.insert("sc_bold".into(), Arc::new(FontData::from_static(BOLD)));
-    defs.families.insert(FontFamily::Proportional, vec!["sc".into()]);
-    defs.families.insert(FontFamily::Monospace, vec!["sc".into()]);
-    defs.families.insert(FontFamily::Name(BOLD_FAMILY.into()), vec!["sc_bold".into(), "sc".into()]);
+    defs.font_data
+        .insert("sc".into(), Arc::new(FontData::from_static(REGULAR)));
+    defs.font_data
+        .insert("sc_bold".into(), Arc::new(FontData::from_static(BOLD)));
+    defs.families
+        .insert(FontFamily::Proportional, vec!["sc".into()]);
+    defs.families
+        .insert(FontFamily::Monospace, vec!["sc".into()]);
+    defs.families.insert(
+        FontFamily::Name(BOLD_FAMILY.into()),
+        vec!["sc_bold".into(), "sc".into()],
+    );
     defs
 }
 

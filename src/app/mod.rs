@@ -73,7 +73,11 @@ impl WallApp {
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
         let live = cfg.layout_path.clone().map(|p| {
             let ctx = cc.egui_ctx.clone();
-            LiveLayout::new(p, cfg.layout.clone(), Arc::new(move || ctx.request_repaint()))
+            LiveLayout::new(
+                p,
+                cfg.layout.clone(),
+                Arc::new(move || ctx.request_repaint()),
+            )
         });
         WallApp {
             cfg,
@@ -99,7 +103,10 @@ impl WallApp {
     /// Reloads the layout after its file changed; a broken file keeps the old layout.
     fn reload_layout(&mut self) {
         let Some(live) = &mut self.live else { return };
-        let known = Known { catalog: &self.cfg.catalog, inventory: self.cfg.store.inventory() };
+        let known = Known {
+            catalog: &self.cfg.catalog,
+            inventory: self.cfg.store.inventory(),
+        };
         if live.poll(&known) {
             self.cfg.layout = live.layout().clone();
             self.views.clear();
@@ -133,7 +140,8 @@ impl WallApp {
         if f11 || esc {
             let full = ui.ctx().input(|i| i.viewport().fullscreen.unwrap_or(false));
             if f11 || full {
-                ui.ctx().send_viewport_cmd(ViewportCommand::Fullscreen(f11 && !full));
+                ui.ctx()
+                    .send_viewport_cmd(ViewportCommand::Fullscreen(f11 && !full));
             }
         }
     }
@@ -177,11 +185,23 @@ impl WallApp {
     }
 
     fn screenshot(&mut self, ui: &Ui, now_s: f64) {
-        let Some(plan) = self.cfg.screenshot.clone() else { return };
+        let Some(plan) = self.cfg.screenshot.clone() else {
+            return;
+        };
         if let Some(img) = self.shot.lock().ok().and_then(|mut s| s.take()) {
             let [w, h] = img.size;
-            let bytes: Vec<u8> = img.pixels.iter().flat_map(|p| p.to_array()).collect();
-            match image::save_buffer(&plan.path, &bytes, w as u32, h as u32, image::ExtendedColorType::Rgba8) {
+            let bytes: Vec<u8> = img
+                .pixels
+                .iter()
+                .flat_map(egui::Color32::to_array)
+                .collect();
+            match image::save_buffer(
+                &plan.path,
+                &bytes,
+                w as u32,
+                h as u32,
+                image::ExtendedColorType::Rgba8,
+            ) {
                 Ok(()) => info!(path = %plan.path.display(), "screenshot saved"),
                 Err(e) => warn!(%e, "screenshot failed"),
             }
@@ -192,14 +212,16 @@ impl WallApp {
             self.shot_requested = true;
             let slot = self.shot.clone();
             let ctx = ui.ctx().clone();
-            ui.ctx().request_screenshot(move |img: Arc<egui::ColorImage>| {
-                if let Ok(mut s) = slot.lock() {
-                    *s = Some(img);
-                }
-                ctx.request_repaint();
-            });
+            ui.ctx()
+                .request_screenshot(move |img: Arc<egui::ColorImage>| {
+                    if let Ok(mut s) = slot.lock() {
+                        *s = Some(img);
+                    }
+                    ctx.request_repaint();
+                });
         }
-        ui.ctx().request_repaint_after(Duration::from_secs_f64((plan.after_s - now_s).max(0.05)));
+        ui.ctx()
+            .request_repaint_after(Duration::from_secs_f64((plan.after_s - now_s).max(0.05)));
     }
 }
 
@@ -208,7 +230,11 @@ impl eframe::App for WallApp {
         let now_s = ui.input(|i| i.time);
         self.frames += 1;
         if self.cfg.frame_stats && now_s - self.frames_logged_at_s >= 60.0 {
-            info!(frames = self.frames, seconds = now_s - self.frames_logged_at_s, "frames drawn");
+            info!(
+                frames = self.frames,
+                seconds = now_s - self.frames_logged_at_s,
+                "frames drawn"
+            );
             self.frames = 0;
             self.frames_logged_at_s = now_s;
         }
@@ -238,7 +264,13 @@ impl eframe::App for WallApp {
             animations: self.cfg.layout.wall.animations,
         };
         let commands = wall::page_ui(ui, canvas, self.carousel.page, &cx, &mut self.views);
-        wall::pager_ui(ui, canvas, &self.cfg.layout, self.carousel.page, self.carousel.paused);
+        wall::pager_ui(
+            ui,
+            canvas,
+            &self.cfg.layout,
+            self.carousel.page,
+            self.carousel.paused,
+        );
         wall::sources_down_ui(ui, canvas, &cx);
         wall::layout_errors_ui(ui, canvas, self.live.as_ref().map_or(&[], |l| l.errors()));
         self.commands(commands);
@@ -248,7 +280,8 @@ impl eframe::App for WallApp {
         let speed = self.cfg.clock.speed().max(1e-6);
         let to_minute_s = (60_000 - now_ms.rem_euclid(60_000)) as f64 / 1000.0 / speed;
         let next = until_next_page.map_or(to_minute_s, |p| p.min(to_minute_s));
-        ui.ctx().request_repaint_after(Duration::from_secs_f64(next.clamp(0.05, 3600.0)));
+        ui.ctx()
+            .request_repaint_after(Duration::from_secs_f64(next.clamp(0.05, 3600.0)));
     }
 
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {

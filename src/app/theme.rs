@@ -4,7 +4,10 @@
 //! their 大屏 screens, tuned to be read from across a room: big numbers, few
 //! colours that each mean one thing, severity colours that stay consistent on
 //! every panel.
-#![expect(clippy::disallowed_methods, reason = "the theme is where colours are defined")]
+#![expect(
+    clippy::disallowed_methods,
+    reason = "the theme is where colours are defined"
+)]
 
 use egui::{Color32, FontFamily, FontId, Visuals};
 

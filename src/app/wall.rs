@@ -27,7 +27,9 @@ pub fn zoom_for(mode: ScaleMode, window_px: Vec2, design: [f32; 2], native_ppp: 
 pub fn canvas_rect(mode: ScaleMode, available: Rect, design: [f32; 2]) -> Rect {
     match mode {
         ScaleMode::Stretch => available,
-        ScaleMode::Fit | ScaleMode::Fill => Rect::from_center_size(available.center(), vec2(design[0], design[1])),
+        ScaleMode::Fit | ScaleMode::Fill => {
+            Rect::from_center_size(available.center(), vec2(design[0], design[1]))
+        }
     }
 }
 
@@ -45,15 +47,30 @@ pub fn panel_rect(canvas: Rect, layout: &Layout, panel: &Panel) -> Rect {
 }
 
 /// Draws page `page` of the layout on the canvas.
-pub fn page_ui(ui: &mut Ui, canvas: Rect, page: usize, cx: &Ctx<'_>, views: &mut ViewStates) -> Vec<Command> {
+pub fn page_ui(
+    ui: &mut Ui,
+    canvas: Rect,
+    page: usize,
+    cx: &Ctx<'_>,
+    views: &mut ViewStates,
+) -> Vec<Command> {
     let layout = cx.layout;
-    let Some(page) = layout.pages.get(page) else { return Vec::new() };
-    ui.painter().rect_filled(ui.max_rect(), CornerRadius::ZERO, theme::BACKGROUND);
+    let Some(page) = layout.pages.get(page) else {
+        return Vec::new();
+    };
+    ui.painter()
+        .rect_filled(ui.max_rect(), CornerRadius::ZERO, theme::BACKGROUND);
     background_ui(ui, canvas);
     let mut commands = Vec::new();
     for panel in &page.panels {
         let rect = panel_rect(canvas, layout, panel);
-        commands.extend(panels::panel_ui(ui, rect, panel, cx, views.get_mut(&panel.id)));
+        commands.extend(panels::panel_ui(
+            ui,
+            rect,
+            panel,
+            cx,
+            views.get_mut(&panel.id),
+        ));
     }
     commands
 }
@@ -83,12 +100,25 @@ pub fn pager_ui(ui: &Ui, canvas: Rect, layout: &Layout, current: usize, paused: 
     let y = canvas.max.y - 14.0;
     let x0 = canvas.center().x - (n as f32 - 1.0) * 18.0;
     for i in 0..n {
-        let color = if i == current { theme::ACCENT } else { theme::faded(theme::TEXT_DIM, 0.6) };
+        let color = if i == current {
+            theme::ACCENT
+        } else {
+            theme::faded(theme::TEXT_DIM, 0.6)
+        };
         p.circle_filled(pos2(x0 + i as f32 * 36.0, y), 7.0, color);
     }
     if paused {
-        let text = format!("⏸ 已暂停 · {}", layout.pages.get(current).map_or("", |pg| pg.name.as_str()));
-        p.text(pos2(x0 + n as f32 * 36.0 + 10.0, y), Align2::LEFT_CENTER, text, theme::font(size::SMALL), theme::AMBER);
+        let text = format!(
+            "⏸ 已暂停 · {}",
+            layout.pages.get(current).map_or("", |pg| pg.name.as_str())
+        );
+        p.text(
+            pos2(x0 + n as f32 * 36.0 + 10.0, y),
+            Align2::LEFT_CENTER,
+            text,
+            theme::font(size::SMALL),
+            theme::AMBER,
+        );
     }
 }
 
@@ -100,13 +130,26 @@ pub fn layout_errors_ui(ui: &Ui, canvas: Rect, errors: &[LayoutError]) {
     let p = ui.painter();
     let shown: Vec<String> = errors.iter().take(6).map(ToString::to_string).collect();
     let more = errors.len().saturating_sub(shown.len());
-    let mut text = format!("布局文件有误，继续显示上次正确的布局：\n{}", shown.join("\n"));
+    let mut text = format!(
+        "布局文件有误，继续显示上次正确的布局：\n{}",
+        shown.join("\n")
+    );
     if more > 0 {
-        text.push_str(&format!("\n……另有{more}处错误"));
+        text.push_str("\n……另有");
+        text.push_str(&more.to_string());
+        text.push_str("处错误");
     }
-    let galley = p.layout(text, theme::font(size::BODY), theme::BACKGROUND, canvas.width() * 0.7);
+    let galley = p.layout(
+        text,
+        theme::font(size::BODY),
+        theme::BACKGROUND,
+        canvas.width() * 0.7,
+    );
     let rect = Rect::from_min_size(
-        pos2(canvas.center().x - galley.size().x / 2.0 - 24.0, canvas.min.y + 150.0),
+        pos2(
+            canvas.center().x - galley.size().x / 2.0 - 24.0,
+            canvas.min.y + 150.0,
+        ),
         galley.size() + vec2(48.0, 32.0),
     );
     p.rect_filled(rect, CornerRadius::same(8), theme::AMBER);
@@ -127,7 +170,14 @@ pub fn sources_down_ui(ui: &Ui, canvas: Rect, cx: &Ctx<'_>) {
     let text = format!("数据源中断，面板显示最后一次数据：{}", down.join("；"));
     let p = ui.painter();
     let galley = p.layout_no_wrap(text, theme::font(size::BODY), theme::TEXT);
-    let rect = Rect::from_center_size(pos2(canvas.center().x, canvas.max.y - 60.0), galley.size() + vec2(48.0, 20.0));
-    p.rect_filled(rect, CornerRadius::same(8), theme::faded(theme::CRITICAL, 0.9));
+    let rect = Rect::from_center_size(
+        pos2(canvas.center().x, canvas.max.y - 60.0),
+        galley.size() + vec2(48.0, 20.0),
+    );
+    p.rect_filled(
+        rect,
+        CornerRadius::same(8),
+        theme::faded(theme::CRITICAL, 0.9),
+    );
     p.galley(rect.min + vec2(24.0, 10.0), galley, theme::TEXT);
 }

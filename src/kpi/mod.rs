@@ -56,7 +56,9 @@ impl Kpi {
 
     /// Severity of one value. `None` (no data) is unknown.
     pub fn evaluate(&self, value: Option<f64>) -> Severity {
-        let Some(v) = value else { return Severity::Unknown };
+        let Some(v) = value else {
+            return Severity::Unknown;
+        };
         if v.is_nan() {
             return Severity::Unknown;
         }
@@ -75,19 +77,39 @@ impl Kpi {
 
     /// Severity of a value that may be stale: stale data is unknown, whatever it says.
     pub fn evaluate_fresh(&self, value: Option<f64>, stale: bool) -> Severity {
-        if stale { Severity::Unknown } else { self.evaluate(value) }
+        if stale {
+            Severity::Unknown
+        } else {
+            self.evaluate(value)
+        }
     }
 
     /// Formats a value with this KPI's unit, as the wall shows it; enum
     /// states by name.
     pub fn format_value(&self, value: f64) -> String {
         let state = |names: &[&'static str]| {
-            names.get(value.max(0.0) as usize).map_or_else(|| format!("{value:.0}"), |s| (*s).to_owned())
+            names
+                .get(value.max(0.0) as usize)
+                .map_or_else(|| format!("{value:.0}"), |s| (*s).to_owned())
         };
         match self.id.as_str() {
-            "wls_server_state" => state(&["SHUTDOWN", "STARTING", "RUNNING", "STANDBY", "SUSPENDING", "RESUMING", "SHUTTING", "FAILED", "UNKNOWN"]),
-            "wls_server_health" | "wls_jms_server_health" => state(&["OK", "FAILED", "OVERLOADED", "CRITICAL", "WARN"]),
-            "wls_jdbc_pool_state" => state(&["Running", "Suspended", "Shutdown", "Overloaded", "Unknown"]),
+            "wls_server_state" => state(&[
+                "SHUTDOWN",
+                "STARTING",
+                "RUNNING",
+                "STANDBY",
+                "SUSPENDING",
+                "RESUMING",
+                "SHUTTING",
+                "FAILED",
+                "UNKNOWN",
+            ]),
+            "wls_server_health" | "wls_jms_server_health" => {
+                state(&["OK", "FAILED", "OVERLOADED", "CRITICAL", "WARN"])
+            }
+            "wls_jdbc_pool_state" => {
+                state(&["Running", "Suspended", "Shutdown", "Overloaded", "Unknown"])
+            }
             _ => format_value(&self.unit, value),
         }
     }
@@ -129,7 +151,11 @@ pub fn format_value(unit: &str, value: f64) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     #[error("{file}:{line}: {message}")]
-    Syntax { file: String, line: usize, message: String },
+    Syntax {
+        file: String,
+        line: usize,
+        message: String,
+    },
     #[error("{file}: KPI `{id}` is defined twice")]
     Duplicate { file: String, id: String },
 }
@@ -153,14 +179,19 @@ impl Catalog {
     pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
         let parsed: CatalogFile = toml::from_str(text).map_err(|e| CatalogError::Syntax {
             file: file.to_owned(),
-            line: e.span().map_or(0, |s| crate::layout::line_of(text, s.start)),
+            line: e
+                .span()
+                .map_or(0, |s| crate::layout::line_of(text, s.start)),
             message: e.message().to_owned(),
         })?;
         let mut kpis = BTreeMap::new();
         for kpi in parsed.kpi {
             let id = kpi.id.clone();
             if kpis.insert(id.clone(), kpi).is_some() {
-                return Err(CatalogError::Duplicate { file: file.to_owned(), id });
+                return Err(CatalogError::Duplicate {
+                    file: file.to_owned(),
+                    id,
+                });
             }
         }
         Ok(Catalog { kpis })

@@ -23,7 +23,9 @@ use file::{RawLayout, RawPanel};
 
 /// 1-based line of byte offset `at` in `text`.
 pub fn line_of(text: &str, at: usize) -> usize {
-    text.as_bytes()[..at.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..at.min(text.len())]
+        .split(|b| *b == b'\n')
+        .count()
 }
 
 /// One problem in a layout file.
@@ -81,11 +83,18 @@ impl PanelKind {
     ];
 
     fn parse(s: &str) -> Option<PanelKind> {
-        PanelKind::ALL.iter().find(|(k, _)| *k == s).map(|(_, v)| *v)
+        PanelKind::ALL
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map(|(_, v)| *v)
     }
 
     fn names() -> String {
-        PanelKind::ALL.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+        PanelKind::ALL
+            .iter()
+            .map(|(k, _)| *k)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -206,7 +215,13 @@ pub fn parse(text: &str, file: &str, known: &Known<'_>) -> Result<Layout, Vec<La
             message: format!("TOML: {}", e.message().trim()),
         }]
     })?;
-    Resolver { text, file, known, errors: Vec::new() }.resolve(raw)
+    Resolver {
+        text,
+        file,
+        known,
+        errors: Vec::new(),
+    }
+    .resolve(&raw)
 }
 
 /// Reads and resolves a layout file.
@@ -214,7 +229,11 @@ pub fn load(path: &Path, known: &Known<'_>) -> Result<Layout, Vec<LayoutError>> 
     let file = path.display().to_string();
     match std::fs::read_to_string(path) {
         Ok(text) => parse(&text, &file, known),
-        Err(e) => Err(vec![LayoutError { file, line: 0, message: format!("cannot read: {e}") }]),
+        Err(e) => Err(vec![LayoutError {
+            file,
+            line: 0,
+            message: format!("cannot read: {e}"),
+        }]),
     }
 }
 
@@ -231,10 +250,14 @@ impl Resolver<'_> {
     }
 
     fn error(&mut self, line: usize, message: impl Into<String>) {
-        self.errors.push(LayoutError { file: self.file.to_owned(), line, message: message.into() });
+        self.errors.push(LayoutError {
+            file: self.file.to_owned(),
+            line,
+            message: message.into(),
+        });
     }
 
-    fn resolve(mut self, raw: RawLayout) -> Result<Layout, Vec<LayoutError>> {
+    fn resolve(mut self, raw: &RawLayout) -> Result<Layout, Vec<LayoutError>> {
         let wall = self.wall(&raw.wall);
         if raw.page.is_empty() {
             self.error(self.line(&raw.wall), "the layout has no [[page]]");
@@ -245,7 +268,13 @@ impl Resolver<'_> {
             let page = page.get_ref();
             let dwell_s = match &page.dwell_s {
                 Some(d) if *d.get_ref() < 5.0 => {
-                    self.error(self.line(d), format!("dwell_s = {} is too short for a wall; use 5 or more", d.get_ref()));
+                    self.error(
+                        self.line(d),
+                        format!(
+                            "dwell_s = {} is too short for a wall; use 5 or more",
+                            d.get_ref()
+                        ),
+                    );
                     60.0
                 }
                 Some(d) => *d.get_ref(),
@@ -254,13 +283,25 @@ impl Resolver<'_> {
             if page.panel.is_empty() {
                 self.error(page_line, format!("page `{}` has no panels", page.name));
             }
-            let panels: Vec<Panel> =
-                page.panel.iter().enumerate().filter_map(|(i, p)| self.panel(pi, i, p, &wall)).collect();
+            let panels: Vec<Panel> = page
+                .panel
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| self.panel(pi, i, p, &wall))
+                .collect();
             self.check_overlaps(&panels);
-            pages.push(Page { name: page.name.clone(), dwell_s, panels });
+            pages.push(Page {
+                name: page.name.clone(),
+                dwell_s,
+                panels,
+            });
         }
         if self.errors.is_empty() {
-            Ok(Layout { file: self.file.to_owned(), wall, pages })
+            Ok(Layout {
+                file: self.file.to_owned(),
+                wall,
+                pages,
+            })
         } else {
             self.errors.sort_by_key(|e| e.line);
             Err(self.errors)
@@ -274,17 +315,26 @@ impl Resolver<'_> {
             "fill" => ScaleMode::Fill,
             "stretch" => ScaleMode::Stretch,
             other => {
-                self.error(self.line(&w.scale), format!("unknown scale `{other}`; use fit, fill or stretch"));
+                self.error(
+                    self.line(&w.scale),
+                    format!("unknown scale `{other}`; use fit, fill or stretch"),
+                );
                 ScaleMode::Fit
             }
         };
         let [dw, dh] = *w.design.get_ref();
         if dw < 640 || dh < 360 {
-            self.error(self.line(&w.design), format!("design = [{dw}, {dh}] is smaller than 640×360"));
+            self.error(
+                self.line(&w.design),
+                format!("design = [{dw}, {dh}] is smaller than 640×360"),
+            );
         }
         let [cols, rows] = *w.grid.get_ref();
         if cols == 0 || rows == 0 || cols > 96 || rows > 96 {
-            self.error(self.line(&w.grid), format!("grid = [{cols}, {rows}] must be 1 to 96 each way"));
+            self.error(
+                self.line(&w.grid),
+                format!("grid = [{cols}, {rows}] must be 1 to 96 each way"),
+            );
         }
         Wall {
             title: w.title.clone(),
@@ -298,11 +348,21 @@ impl Resolver<'_> {
         }
     }
 
-    fn panel(&mut self, page: usize, index: usize, raw: &Spanned<RawPanel>, wall: &Wall) -> Option<Panel> {
+    fn panel(
+        &mut self,
+        page: usize,
+        index: usize,
+        raw: &Spanned<RawPanel>,
+        wall: &Wall,
+    ) -> Option<Panel> {
         let line = self.line(raw);
         let p = raw.get_ref();
         let Some(kind) = PanelKind::parse(p.kind.get_ref()) else {
-            let msg = format!("unknown panel kind `{}`; known kinds: {}", p.kind.get_ref(), PanelKind::names());
+            let msg = format!(
+                "unknown panel kind `{}`; known kinds: {}",
+                p.kind.get_ref(),
+                PanelKind::names()
+            );
             self.error(self.line(&p.kind), msg);
             return None;
         };
@@ -329,7 +389,10 @@ impl Resolver<'_> {
         if self.known.catalog.get(s.get_ref()).is_some() {
             return Some(s.get_ref().clone());
         }
-        self.error(self.line(s), format!("unknown KPI `{}` (not in the KPI catalogue)", s.get_ref()));
+        self.error(
+            self.line(s),
+            format!("unknown KPI `{}` (not in the KPI catalogue)", s.get_ref()),
+        );
         None
     }
 
@@ -343,7 +406,11 @@ impl Resolver<'_> {
 
     fn binding(&mut self, kind: PanelKind, p: &RawPanel, line: usize) -> Binding {
         let mut b = Binding {
-            range_min: p.range_min.as_ref().map_or(60, |r| *r.get_ref()).clamp(1, 7 * 24 * 60),
+            range_min: p
+                .range_min
+                .as_ref()
+                .map_or(60, |r| *r.get_ref())
+                .clamp(1, 7 * 24 * 60),
             text: p.text.clone(),
             top: p.top.as_ref().map(|t| *t.get_ref()),
             rows: p.rows.as_ref().map(|t| *t.get_ref()),
@@ -355,14 +422,21 @@ impl Resolver<'_> {
             b.target_kind = TargetKind::from_key(tk.get_ref());
             if b.target_kind.is_none() {
                 let names: Vec<&str> = TargetKind::ALL.iter().map(|k| k.key()).collect();
-                let msg = format!("unknown target kind `{}`; known: {}", tk.get_ref(), names.join(", "));
+                let msg = format!(
+                    "unknown target kind `{}`; known: {}",
+                    tk.get_ref(),
+                    names.join(", ")
+                );
                 self.error(self.line(tk), msg);
             }
         }
         if let Some(systems) = &p.systems {
             for s in systems.get_ref() {
                 if self.known.inventory.system(s).is_none() {
-                    self.error(self.line(systems), format!("unknown application system `{s}`"));
+                    self.error(
+                        self.line(systems),
+                        format!("unknown application system `{s}`"),
+                    );
                 }
             }
             b.systems.clone_from(systems.get_ref());
@@ -370,7 +444,11 @@ impl Resolver<'_> {
         for s in &p.series {
             let (kpi, target) = (self.kpi(&s.kpi), self.target(&s.target));
             if let (Some(kpi), Some(target)) = (kpi, target) {
-                b.series.push(SeriesRef { kpi, target, label: s.label.clone() });
+                b.series.push(SeriesRef {
+                    kpi,
+                    target,
+                    label: s.label.clone(),
+                });
             }
         }
         if let Some(cols) = &p.columns {
@@ -388,7 +466,10 @@ impl Resolver<'_> {
                 "avg" => Some(Agg::Avg),
                 "sum" => Some(Agg::Sum),
                 other => {
-                    self.error(self.line(a), format!("unknown agg `{other}`; use max, min, avg or sum"));
+                    self.error(
+                        self.line(a),
+                        format!("unknown agg `{other}`; use max, min, avg or sum"),
+                    );
                     None
                 }
             };
@@ -415,7 +496,10 @@ impl Resolver<'_> {
                 "critical" => Severity::Critical,
                 "normal" | "info" => Severity::Normal,
                 other => {
-                    self.error(self.line(s), format!("unknown min_severity `{other}`; use warning or critical"));
+                    self.error(
+                        self.line(s),
+                        format!("unknown min_severity `{other}`; use warning or critical"),
+                    );
                     Severity::Normal
                 }
             };
@@ -424,7 +508,10 @@ impl Resolver<'_> {
             match s.get_ref().as_str() {
                 "asc" => b.ascending = true,
                 "desc" => {}
-                other => self.error(self.line(s), format!("unknown sort `{other}`; use asc or desc")),
+                other => self.error(
+                    self.line(s),
+                    format!("unknown sort `{other}`; use asc or desc"),
+                ),
             }
         }
         b.image = p.image.as_ref().map(|i| i.get_ref().clone());
@@ -436,8 +523,12 @@ impl Resolver<'_> {
     fn require(&mut self, kind: PanelKind, p: &RawPanel, b: &Binding, line: usize) {
         let has_kpi = p.kpi.is_some();
         let missing = match kind {
-            PanelKind::Stat if p.metric.is_none() && !has_kpi => Some("a stat needs `kpi` (with `target`, or `targets`/`systems` and `agg`) or `metric`"),
-            PanelKind::Stat | PanelKind::Gauge if has_kpi && p.target.is_none() && p.agg.is_none() => {
+            PanelKind::Stat if p.metric.is_none() && !has_kpi => Some(
+                "a stat needs `kpi` (with `target`, or `targets`/`systems` and `agg`) or `metric`",
+            ),
+            PanelKind::Stat | PanelKind::Gauge
+                if has_kpi && p.target.is_none() && p.agg.is_none() =>
+            {
                 Some("a KPI without `target` needs `agg` (max, min, avg or sum) over its targets")
             }
             PanelKind::Gauge if !has_kpi => Some("a gauge needs `kpi`"),
@@ -449,7 +540,9 @@ impl Resolver<'_> {
                 Some("a status_grid needs `targets` (a target kind) or `systems`")
             }
             PanelKind::Text if b.text.is_none() => Some("a text panel needs `text`"),
-            PanelKind::Image if b.image.is_none() => Some("an image panel needs `image` (a file in assets/)"),
+            PanelKind::Image if b.image.is_none() => {
+                Some("an image panel needs `image` (a file in assets/)")
+            }
             _ => None,
         };
         if let Some(m) = missing {
@@ -458,7 +551,13 @@ impl Resolver<'_> {
         if let Some(img) = &p.image {
             let name = img.get_ref();
             if crate::assets::image(name).is_none() {
-                self.error(self.line(img), format!("unknown image `{name}`; shipped images: {}", crate::assets::names().join(", ")));
+                self.error(
+                    self.line(img),
+                    format!(
+                        "unknown image `{name}`; shipped images: {}",
+                        crate::assets::names().join(", ")
+                    ),
+                );
             }
         }
     }
@@ -469,7 +568,13 @@ impl Resolver<'_> {
                 let [ac, ar, aw, ah] = a.at;
                 let [bc, br, bw, bh] = b.at;
                 if ac < bc + bw && bc < ac + aw && ar < br + bh && br < ar + ah {
-                    self.error(a.line, format!("panel `{}` overlaps panel `{}` (line {})", a.title, b.title, b.line));
+                    self.error(
+                        a.line,
+                        format!(
+                            "panel `{}` overlaps panel `{}` (line {})",
+                            a.title, b.title, b.line
+                        ),
+                    );
                 }
             }
         }

@@ -20,18 +20,29 @@ impl LayoutWatcher {
     pub fn new(path: &Path, wake: Arc<dyn Fn() + Send + Sync>) -> notify::Result<LayoutWatcher> {
         let (tx, changed): (SyncSender<()>, Receiver<()>) = sync_channel(1);
         let file: PathBuf = path.file_name().map(PathBuf::from).unwrap_or_default();
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
-            Ok(e) if e.paths.iter().any(|p| p.file_name() == Some(file.as_os_str())) => {
-                // A full channel already says "changed"; one signal is enough.
-                let _ = tx.try_send(());
-                wake();
-            }
-            Ok(_) => {}
-            Err(err) => warn!(%err, "layout watch error"),
-        })?;
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+                Ok(e)
+                    if e.paths
+                        .iter()
+                        .any(|p| p.file_name() == Some(file.as_os_str())) =>
+                {
+                    // A full channel already says "changed"; one signal is enough.
+                    let _ = tx.try_send(());
+                    wake();
+                }
+                Ok(_) => {}
+                Err(err) => warn!(%err, "layout watch error"),
+            })?;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         watcher.watch(dir, RecursiveMode::NonRecursive)?;
-        Ok(LayoutWatcher { _watcher: watcher, changed })
+        Ok(LayoutWatcher {
+            _watcher: watcher,
+            changed,
+        })
     }
 
     /// Whether the file changed since the last call.
@@ -57,11 +68,20 @@ pub struct LiveLayout {
 
 impl LiveLayout {
     /// Starts watching `path`, whose good contents are `current`.
-    pub fn new(path: PathBuf, current: super::Layout, wake: Arc<dyn Fn() + Send + Sync>) -> LiveLayout {
+    pub fn new(
+        path: PathBuf,
+        current: super::Layout,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> LiveLayout {
         let watcher = LayoutWatcher::new(&path, wake)
             .inspect_err(|e| warn!(%e, file = %path.display(), "cannot watch the layout file; edits need a restart"))
             .ok();
-        LiveLayout { path, current, errors: Vec::new(), watcher }
+        LiveLayout {
+            path,
+            current,
+            errors: Vec::new(),
+            watcher,
+        }
     }
 
     /// The layout to draw: the newest one that was valid.

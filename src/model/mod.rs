@@ -20,7 +20,9 @@ pub fn to_utc(ms: TimestampMs) -> DateTime<Utc> {
 ///
 /// Ordered by how much it should draw the eye when rolled up: a target with
 /// one critical KPI is critical, one with only unknowns is unknown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     #[default]
@@ -54,11 +56,11 @@ pub enum TargetKind {
     Tablespace,
     /// One ASM disk group (parent: the database).
     AsmDiskGroup,
-    /// A WebLogic managed server.
+    /// A `WebLogic` managed server.
     Weblogic,
-    /// A JDBC connection pool (parent: the WebLogic server).
+    /// A JDBC connection pool (parent: the `WebLogic` server).
     JdbcPool,
-    /// A JMS server (parent: the WebLogic server).
+    /// A JMS server (parent: the `WebLogic` server).
     JmsServer,
     /// The e-tax portal as a whole, or one of its businesses.
     Business,
@@ -82,7 +84,10 @@ impl TargetKind {
     pub fn is_part(self) -> bool {
         matches!(
             self,
-            TargetKind::Tablespace | TargetKind::AsmDiskGroup | TargetKind::JdbcPool | TargetKind::JmsServer
+            TargetKind::Tablespace
+                | TargetKind::AsmDiskGroup
+                | TargetKind::JdbcPool
+                | TargetKind::JmsServer
         )
     }
 
@@ -129,7 +134,7 @@ pub struct AppSystem {
     pub name: String,
 }
 
-/// One monitored thing: a host, a database, a WebLogic server, a business…
+/// One monitored thing: a host, a database, a `WebLogic` server, a business…
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     /// Stable id used in layout files and series keys, e.g. `hx-db01`.
@@ -154,7 +159,10 @@ pub struct SeriesKey {
 
 impl SeriesKey {
     pub fn new(kpi: impl Into<String>, target: impl Into<String>) -> Self {
-        SeriesKey { kpi: kpi.into(), target: target.into() }
+        SeriesKey {
+            kpi: kpi.into(),
+            target: target.into(),
+        }
     }
 }
 

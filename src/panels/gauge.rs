@@ -31,16 +31,39 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> GaugeModel {
         (Some(k), Some(t)) => (cx.target_name(t).to_owned(), cx.reading(&k.id, t)),
         (Some(k), None) => {
             let agg = b.agg.unwrap_or(Agg::Max);
-            let readings: Vec<Reading> =
-                cx.targets(b.target_kind, &b.systems).iter().map(|t| cx.reading(&k.id, &t.id)).collect();
-            let fresh: Vec<f64> = readings.iter().filter(|r| !r.stale).filter_map(|r| r.value).collect();
+            let readings: Vec<Reading> = cx
+                .targets(b.target_kind, &b.systems)
+                .iter()
+                .map(|t| cx.reading(&k.id, &t.id))
+                .collect();
+            let fresh: Vec<f64> = readings
+                .iter()
+                .filter(|r| !r.stale)
+                .filter_map(|r| r.value)
+                .collect();
             let value = super::stat::fold(agg, &fresh);
             let stale = fresh.is_empty();
             let age_s = readings.iter().filter_map(|r| r.age_s).reduce(f64::min);
             let label = format!("{}台", readings.len());
-            (label, Reading { value, stale, age_s, severity: k.evaluate_fresh(value, stale) })
+            (
+                label,
+                Reading {
+                    value,
+                    stale,
+                    age_s,
+                    severity: k.evaluate_fresh(value, stale),
+                },
+            )
         }
-        _ => (String::new(), Reading { value: None, stale: true, age_s: None, severity: Severity::Unknown }),
+        _ => (
+            String::new(),
+            Reading {
+                value: None,
+                stale: true,
+                age_s: None,
+                severity: Severity::Unknown,
+            },
+        ),
     };
     let (min, max, bands, unit) = match kpi {
         Some(k) => {
@@ -106,15 +129,32 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &GaugeModel) {
     let frac = |v: f64| (((v - m.min) / span).clamp(0.0, 1.0)) as f32;
 
     // Track, threshold bands on the outside, value arc inside.
-    painter.add(Shape::line(arc(center, radius * 0.8, 0.0, 1.0), Stroke::new(radius * 0.16, theme::TRACK)));
+    painter.add(Shape::line(
+        arc(center, radius * 0.8, 0.0, 1.0),
+        Stroke::new(radius * 0.16, theme::TRACK),
+    ));
     for (from, to, sev) in &m.bands {
         let pts = arc(center, radius * 0.98, frac(*from), frac(*to));
-        painter.add(Shape::line(pts, Stroke::new(radius * 0.05, theme::faded(theme::severity(*sev), 0.8))));
+        painter.add(Shape::line(
+            pts,
+            Stroke::new(radius * 0.05, theme::faded(theme::severity(*sev), 0.8)),
+        ));
     }
-    let color = if m.reading.stale { theme::STALE } else { theme::severity(m.severity) };
-    let color = if m.severity == Severity::Normal && !m.reading.stale { theme::ACCENT } else { color };
+    let color = if m.reading.stale {
+        theme::STALE
+    } else {
+        theme::severity(m.severity)
+    };
+    let color = if m.severity == Severity::Normal && !m.reading.stale {
+        theme::ACCENT
+    } else {
+        color
+    };
     if let Some(v) = m.reading.value {
-        painter.add(Shape::line(arc(center, radius * 0.8, 0.0, frac(v)), Stroke::new(radius * 0.16, color)));
+        painter.add(Shape::line(
+            arc(center, radius * 0.8, 0.0, frac(v)),
+            Stroke::new(radius * 0.16, color),
+        ));
         let a = START + SWEEP * frac(v);
         let tip = center + vec2(a.cos(), a.sin()) * radius * 0.62;
         painter.line_segment([center, tip], Stroke::new(4.0, theme::TEXT));
@@ -124,7 +164,13 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &GaugeModel) {
     // The value sits in the open bottom of the arc, below the needle's hub.
     let number = theme::bold((radius * 0.34).clamp(size::BODY, size::BIG_NUMBER));
     let text = format!("{}{}", m.text, m.unit);
-    painter.text(center + vec2(0.0, radius * 0.5), Align2::CENTER_CENTER, text, number, color);
+    painter.text(
+        center + vec2(0.0, radius * 0.5),
+        Align2::CENTER_CENTER,
+        text,
+        number,
+        color,
+    );
     painter.text(
         pos2(rect.center().x, rect.max.y),
         Align2::CENTER_BOTTOM,

@@ -12,7 +12,9 @@ pub struct ImageModel {
 }
 
 pub fn model(panel: &Panel) -> ImageModel {
-    ImageModel { image: panel.binding.image.clone().unwrap_or_default() }
+    ImageModel {
+        image: panel.binding.image.clone().unwrap_or_default(),
+    }
 }
 
 /// The texture of a shipped image, decoded once per context.
@@ -31,10 +33,13 @@ fn texture(ctx: &egui::Context, name: &str) -> Option<TextureHandle> {
 }
 
 pub fn ui(ui: &mut Ui, rect: Rect, m: &ImageModel) {
-    let Some(tex) = texture(ui.ctx(), &m.image) else { return };
+    let Some(tex) = texture(ui.ctx(), &m.image) else {
+        return;
+    };
     let size = tex.size_vec2();
     let scale = (rect.width() / size.x).min(rect.height() / size.y);
     let shown = Rect::from_center_size(rect.center(), size * scale);
     let uv = Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
-    ui.painter().image(tex.id(), shown, uv, egui::Color32::WHITE);
+    ui.painter()
+        .image(tex.id(), shown, uv, egui::Color32::WHITE);
 }

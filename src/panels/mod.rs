@@ -49,11 +49,18 @@ impl Ctx<'_> {
 
     /// Formats a timestamp in the wall's time zone.
     pub fn local(&self, t_ms: TimestampMs, fmt: &str) -> String {
-        crate::model::to_utc(t_ms + self.utc_offset_ms()).naive_utc().format(fmt).to_string()
+        crate::model::to_utc(t_ms + self.utc_offset_ms())
+            .naive_utc()
+            .format(fmt)
+            .to_string()
     }
 
     /// Targets of a kind (any kind if `None`) in the given systems (all if empty), in inventory order.
-    pub fn targets(&self, kind: Option<crate::model::TargetKind>, systems: &[String]) -> Vec<&Target> {
+    pub fn targets(
+        &self,
+        kind: Option<crate::model::TargetKind>,
+        systems: &[String],
+    ) -> Vec<&Target> {
         self.store
             .targets()
             .iter()
@@ -64,16 +71,30 @@ impl Ctx<'_> {
 
     /// A target's display name, or its id when unknown.
     pub fn target_name<'b>(&'b self, id: &'b str) -> &'b str {
-        self.store.inventory().target(id).map_or(id, |t| t.name.as_str())
+        self.store
+            .inventory()
+            .target(id)
+            .map_or(id, |t| t.name.as_str())
     }
 
     /// Latest value of a series, whether it is stale, and its severity.
     pub fn reading(&self, kpi: &str, target: &str) -> Reading {
         let value = self.store.latest(kpi, target).map(|s| s.value);
-        let interval = self.catalog.get(kpi).map_or(60.0, |k| f64::from(k.interval_s));
+        let interval = self
+            .catalog
+            .get(kpi)
+            .map_or(60.0, |k| f64::from(k.interval_s));
         let stale = self.store.is_stale(interval, kpi, target, self.now_ms);
-        let age_s = self.store.latest(kpi, target).map(|s| (self.now_ms - s.t_ms).max(0) as f64 / 1000.0);
-        Reading { value, stale, age_s, severity: kpi_severity(self.store, self.catalog, kpi, target, self.now_ms) }
+        let age_s = self
+            .store
+            .latest(kpi, target)
+            .map(|s| (self.now_ms - s.t_ms).max(0) as f64 / 1000.0);
+        Reading {
+            value,
+            stale,
+            age_s,
+            severity: kpi_severity(self.store, self.catalog, kpi, target, self.now_ms),
+        }
     }
 }
 
@@ -115,10 +136,31 @@ impl Model {
         match self {
             Model::Stat(m) => m.severity,
             Model::Gauge(m) => m.severity,
-            Model::Timeseries(m) => m.series.iter().map(|s| s.severity).max().unwrap_or(Severity::Unknown),
-            Model::Table(m) => m.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.severity)).max().unwrap_or(Severity::Normal),
-            Model::StatusGrid(m) => m.groups.iter().flat_map(|g| g.tiles.iter().map(|t| t.severity)).max().unwrap_or(Severity::Normal),
-            Model::Ticker(m) => m.alerts.iter().filter(|a| !a.recovered).map(|a| a.severity).max().unwrap_or(Severity::Normal),
+            Model::Timeseries(m) => m
+                .series
+                .iter()
+                .map(|s| s.severity)
+                .max()
+                .unwrap_or(Severity::Unknown),
+            Model::Table(m) => m
+                .rows
+                .iter()
+                .flat_map(|r| r.cells.iter().map(|c| c.severity))
+                .max()
+                .unwrap_or(Severity::Normal),
+            Model::StatusGrid(m) => m
+                .groups
+                .iter()
+                .flat_map(|g| g.tiles.iter().map(|t| t.severity))
+                .max()
+                .unwrap_or(Severity::Normal),
+            Model::Ticker(m) => m
+                .alerts
+                .iter()
+                .filter(|a| !a.recovered)
+                .map(|a| a.severity)
+                .max()
+                .unwrap_or(Severity::Normal),
             Model::Header(_) | Model::Text(_) | Model::Image(_) => Severity::Normal,
         }
     }
@@ -126,8 +168,14 @@ impl Model {
     /// Age of the oldest data the panel shows, if any of it is stale.
     pub fn stale_age_s(&self) -> Option<f64> {
         match self {
-            Model::Stat(m) => m.reading.stale.then_some(m.reading.age_s.unwrap_or(f64::INFINITY)),
-            Model::Gauge(m) => m.reading.stale.then_some(m.reading.age_s.unwrap_or(f64::INFINITY)),
+            Model::Stat(m) => m
+                .reading
+                .stale
+                .then_some(m.reading.age_s.unwrap_or(f64::INFINITY)),
+            Model::Gauge(m) => m
+                .reading
+                .stale
+                .then_some(m.reading.age_s.unwrap_or(f64::INFINITY)),
             Model::Timeseries(m) => worst_age(m.series.iter().map(|s| &s.reading)),
             Model::Table(m) => m.stale_age_s,
             Model::StatusGrid(m) => m.stale_age_s,
@@ -138,7 +186,10 @@ impl Model {
 }
 
 fn worst_age<'a>(readings: impl Iterator<Item = &'a Reading>) -> Option<f64> {
-    readings.filter(|r| r.stale).map(|r| r.age_s.unwrap_or(f64::INFINITY)).reduce(f64::max)
+    readings
+        .filter(|r| r.stale)
+        .map(|r| r.age_s.unwrap_or(f64::INFINITY))
+        .reduce(f64::max)
 }
 
 /// Builds a panel's model from the store.
@@ -157,7 +208,13 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>, view: Option<&PanelView>) -> Model {
 }
 
 /// Draws one panel in `rect` (design points) and returns what the user asked for.
-pub fn panel_ui(ui: &mut Ui, rect: Rect, panel: &Panel, cx: &Ctx<'_>, view: &mut PanelView) -> Vec<Command> {
+pub fn panel_ui(
+    ui: &mut Ui,
+    rect: Rect,
+    panel: &Panel,
+    cx: &Ctx<'_>,
+    view: &mut PanelView,
+) -> Vec<Command> {
     let model = model(panel, cx, Some(view));
     let mut commands = Vec::new();
     if let Model::Header(m) = &model {
@@ -197,7 +254,9 @@ pub struct PanelState<'a> {
 /// Describes a panel as the render JSON does.
 pub fn state<'a>(panel: &'a Panel, cx: &Ctx<'_>) -> PanelState<'a> {
     let shows = model(panel, cx, None);
-    let stale_age_s = shows.stale_age_s().map(|a| if a.is_finite() { a } else { -1.0 });
+    let stale_age_s = shows
+        .stale_age_s()
+        .map(|a| if a.is_finite() { a } else { -1.0 });
     PanelState {
         id: &panel.id,
         kind: panel.kind,

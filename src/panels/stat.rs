@@ -36,27 +36,55 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> StatModel {
     if let Some(metric) = b.metric {
         return metric_model(panel, metric, cx);
     }
-    let Some(kpi_id) = b.kpi.as_deref() else { return empty(panel) };
-    let Some(kpi) = cx.catalog.get(kpi_id) else { return empty(panel) };
+    let Some(kpi_id) = b.kpi.as_deref() else {
+        return empty(panel);
+    };
+    let Some(kpi) = cx.catalog.get(kpi_id) else {
+        return empty(panel);
+    };
 
     let (label, reading, spark) = if let Some(target) = b.target.as_deref() {
         let reading = cx.reading(kpi_id, target);
-        (cx.target_name(target).to_owned(), reading, spark(cx, kpi_id, target, b.range_min))
+        (
+            cx.target_name(target).to_owned(),
+            reading,
+            spark(cx, kpi_id, target, b.range_min),
+        )
     } else {
         let agg = b.agg.unwrap_or(Agg::Max);
         let targets = cx.targets(b.target_kind, &b.systems);
         let readings: Vec<Reading> = targets.iter().map(|t| cx.reading(kpi_id, &t.id)).collect();
-        let fresh: Vec<f64> = readings.iter().filter(|r| !r.stale).filter_map(|r| r.value).collect();
+        let fresh: Vec<f64> = readings
+            .iter()
+            .filter(|r| !r.stale)
+            .filter_map(|r| r.value)
+            .collect();
         let value = fold(agg, &fresh);
         let stale = fresh.is_empty();
         let age_s = readings.iter().filter_map(|r| r.age_s).reduce(f64::min);
         let severity = kpi.evaluate_fresh(value, stale);
-        let label = format!("{}{}个{}", agg_label(agg), targets.len(), b.target_kind.map_or("对象", |k| k.label_zh()));
-        (label, Reading { value, stale, age_s, severity }, Vec::new())
+        let label = format!(
+            "{}{}个{}",
+            agg_label(agg),
+            targets.len(),
+            b.target_kind.map_or("对象", |k| k.label_zh())
+        );
+        (
+            label,
+            Reading {
+                value,
+                stale,
+                age_s,
+                severity,
+            },
+            Vec::new(),
+        )
     };
     StatModel {
         label,
-        text: reading.value.map_or_else(|| "—".to_owned(), |v| kpi.format_value(v)),
+        text: reading
+            .value
+            .map_or_else(|| "—".to_owned(), |v| kpi.format_value(v)),
         unit: kpi.display_unit().to_owned(),
         severity: reading.severity,
         spark_points: spark.len(),
@@ -68,7 +96,12 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> StatModel {
 fn empty(panel: &Panel) -> StatModel {
     StatModel {
         label: panel.title.clone(),
-        reading: Reading { value: None, stale: true, age_s: None, severity: Severity::Unknown },
+        reading: Reading {
+            value: None,
+            stale: true,
+            age_s: None,
+            severity: Severity::Unknown,
+        },
         text: "—".to_owned(),
         unit: String::new(),
         severity: Severity::Unknown,
@@ -100,10 +133,15 @@ pub fn fold(agg: Agg, values: &[f64]) -> Option<f64> {
 }
 
 fn spark(cx: &Ctx<'_>, kpi: &str, target: &str, range_min: u32) -> Vec<f64> {
-    let Some(series) = cx.store.series(kpi, target) else { return Vec::new() };
+    let Some(series) = cx.store.series(kpi, target) else {
+        return Vec::new();
+    };
     let from = cx.now_ms - i64::from(range_min) * 60_000;
     let samples = series.range(from, cx.now_ms);
-    decimate_min_max(&samples, from, cx.now_ms, SPARK_COLUMNS).into_iter().map(|p| p[1]).collect()
+    decimate_min_max(&samples, from, cx.now_ms, SPARK_COLUMNS)
+        .into_iter()
+        .map(|p| p[1])
+        .collect()
 }
 
 fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
@@ -124,7 +162,12 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
                 Metric::ActiveAlerts | Metric::UnackedAlerts if n > 0.0 => Severity::Warning,
                 _ => Severity::Normal,
             };
-            let active: Vec<_> = cx.store.alerts().iter().filter(|a| a.cleared_ms.is_none()).collect();
+            let active: Vec<_> = cx
+                .store
+                .alerts()
+                .iter()
+                .filter(|a| a.cleared_ms.is_none())
+                .collect();
             let unacked = active.iter().filter(|a| !a.acknowledged).count();
             let label = format!("已确认 {} · 未确认 {unacked}", active.len() - unacked);
             (n, sev, "条", label)
@@ -134,25 +177,50 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
             let total = targets.len().max(1) as f64;
             let bad = targets
                 .iter()
-                .filter(|t| target_severity(cx.store, cx.catalog, t, cx.now_ms) >= Severity::Warning)
+                .filter(|t| {
+                    target_severity(cx.store, cx.catalog, t, cx.now_ms) >= Severity::Warning
+                })
                 .count() as f64;
             if metric == Metric::HealthyPct {
                 let pct = 100.0 * (total - bad) / total;
-                let sev = if pct < 90.0 { Severity::Critical } else if pct < 98.0 { Severity::Warning } else { Severity::Normal };
+                let sev = if pct < 90.0 {
+                    Severity::Critical
+                } else if pct < 98.0 {
+                    Severity::Warning
+                } else {
+                    Severity::Normal
+                };
                 (pct, sev, "%", format!("{}个对象", targets.len()))
             } else {
-                let sev = if bad > 0.0 { Severity::Warning } else { Severity::Normal };
+                let sev = if bad > 0.0 {
+                    Severity::Warning
+                } else {
+                    Severity::Normal
+                };
                 (bad, sev, "个", format!("共{}个对象", targets.len()))
             }
         }
     };
-    let text = if unit == "%" { format!("{value:.1}") } else { format!("{value:.0}") };
+    let text = if unit == "%" {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.0}")
+    };
     StatModel {
         label,
-        reading: Reading { value: Some(value), stale: alerts_stale, age_s: None, severity },
+        reading: Reading {
+            value: Some(value),
+            stale: alerts_stale,
+            age_s: None,
+            severity,
+        },
         text,
         unit: unit.to_owned(),
-        severity: if alerts_stale { Severity::Unknown } else { severity },
+        severity: if alerts_stale {
+            Severity::Unknown
+        } else {
+            severity
+        },
         spark: Vec::new(),
         spark_points: 0,
     }
@@ -160,29 +228,74 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
 
 pub fn ui(ui: &mut Ui, rect: Rect, m: &StatModel, cx: &Ctx<'_>, view: &mut PanelView) {
     let painter = ui.painter();
-    let color = if m.reading.stale { theme::STALE } else { theme::severity(m.severity) };
-    let color = if m.severity == Severity::Normal && !m.reading.stale { theme::ACCENT } else { color };
+    let color = if m.reading.stale {
+        theme::STALE
+    } else {
+        theme::severity(m.severity)
+    };
+    let color = if m.severity == Severity::Normal && !m.reading.stale {
+        theme::ACCENT
+    } else {
+        color
+    };
 
     // Label on top, number in the middle, sparkline at the bottom.
-    painter.text(rect.left_top(), Align2::LEFT_TOP, &m.label, theme::font(size::SMALL), theme::TEXT_DIM);
-    let spark_h = if m.spark.len() > 1 { (rect.height() * 0.28).min(90.0) } else { 0.0 };
+    painter.text(
+        rect.left_top(),
+        Align2::LEFT_TOP,
+        &m.label,
+        theme::font(size::SMALL),
+        theme::TEXT_DIM,
+    );
+    let spark_h = if m.spark.len() > 1 {
+        (rect.height() * 0.28).min(90.0)
+    } else {
+        0.0
+    };
     let number_area = Rect::from_min_max(rect.min + vec2(0.0, 30.0), rect.max - vec2(0.0, spark_h));
-    let font_size = size::BIG_NUMBER.min(number_area.height() * 0.85).max(size::BODY);
+    let font_size = size::BIG_NUMBER
+        .min(number_area.height() * 0.85)
+        .max(size::BODY);
 
     let flip = &mut view.flip;
     if flip.shown != m.text {
         flip.previous = std::mem::replace(&mut flip.shown, m.text.clone());
         flip.changed_at_s = cx.anim_time_s;
     }
-    let progress = if cx.animations { ((cx.anim_time_s - flip.changed_at_s) / FLIP_S).clamp(0.0, 1.0) } else { 1.0 };
+    let progress = if cx.animations {
+        ((cx.anim_time_s - flip.changed_at_s) / FLIP_S).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
     if progress < 1.0 {
         ui.ctx().request_repaint();
     }
     let unit_font = theme::font(size::UNIT.min(font_size * 0.4));
-    let unit_w = painter.layout_no_wrap(m.unit.clone(), unit_font.clone(), color).size().x;
-    let digits_w = flip_text_ui(ui, number_area, &flip.previous, &flip.shown, progress as f32, font_size, color, unit_w);
-    let unit_pos = pos2(number_area.center().x + digits_w / 2.0 - unit_w / 2.0 + 8.0, number_area.center().y + font_size * 0.28);
-    ui.painter().text(unit_pos, Align2::LEFT_BOTTOM, &m.unit, unit_font, theme::TEXT_DIM);
+    let unit_w = painter
+        .layout_no_wrap(m.unit.clone(), unit_font.clone(), color)
+        .size()
+        .x;
+    let digits_w = flip_text_ui(
+        ui,
+        number_area,
+        &flip.previous,
+        &flip.shown,
+        progress as f32,
+        font_size,
+        color,
+        unit_w,
+    );
+    let unit_pos = pos2(
+        number_area.center().x + digits_w / 2.0 - unit_w / 2.0 + 8.0,
+        number_area.center().y + font_size * 0.28,
+    );
+    ui.painter().text(
+        unit_pos,
+        Align2::LEFT_BOTTOM,
+        &m.unit,
+        unit_font,
+        theme::TEXT_DIM,
+    );
 
     if spark_h > 0.0 {
         let area = Rect::from_min_max(pos2(rect.min.x, rect.max.y - spark_h), rect.max);
@@ -192,8 +305,20 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &StatModel, cx: &Ctx<'_>, view: &mut Panel
 
 /// Draws `new` centred in `rect`, each changed character rolling in from
 /// below while the old one rolls out (progress 0..1). Returns the text width.
-#[expect(clippy::too_many_arguments, reason = "a drawing helper with its geometry spelled out")]
-fn flip_text_ui(ui: &Ui, rect: Rect, old: &str, new: &str, progress: f32, font_size: f32, color: egui::Color32, unit_w: f32) -> f32 {
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a drawing helper with its geometry spelled out"
+)]
+fn flip_text_ui(
+    ui: &Ui,
+    rect: Rect,
+    old: &str,
+    new: &str,
+    progress: f32,
+    font_size: f32,
+    color: egui::Color32,
+    unit_w: f32,
+) -> f32 {
     let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
     let font = theme::bold(font_size);
     let chars: Vec<char> = new.chars().collect();
@@ -202,22 +327,42 @@ fn flip_text_ui(ui: &Ui, rect: Rect, old: &str, new: &str, progress: f32, font_s
     let shift = chars.len() as isize - old_chars.len() as isize;
     let widths: Vec<f32> = chars
         .iter()
-        .map(|c| painter.layout_no_wrap(c.to_string(), font.clone(), color).size().x)
+        .map(|c| {
+            painter
+                .layout_no_wrap(c.to_string(), font.clone(), color)
+                .size()
+                .x
+        })
         .collect();
     let total: f32 = widths.iter().sum();
-    let mut x = rect.center().x - (total + unit_w) / 2.0;
+    let mut x = rect.center().x - f32::midpoint(total, unit_w);
     let mid_y = rect.center().y;
     let eased = 1.0 - (1.0 - progress).powi(3);
     for (i, c) in chars.iter().enumerate() {
-        let old_c = usize::try_from(i as isize - shift).ok().and_then(|j| old_chars.get(j)).copied();
+        let old_c = usize::try_from(i as isize - shift)
+            .ok()
+            .and_then(|j| old_chars.get(j))
+            .copied();
         let at = |dy: f32| Pos2::new(x, mid_y + dy);
         if progress >= 1.0 || old_c == Some(*c) {
             painter.text(at(0.0), Align2::LEFT_CENTER, c, font.clone(), color);
         } else {
             let travel = font_size * 0.9;
-            painter.text(at(travel * (1.0 - eased)), Align2::LEFT_CENTER, c, font.clone(), theme::faded(color, eased));
+            painter.text(
+                at(travel * (1.0 - eased)),
+                Align2::LEFT_CENTER,
+                c,
+                font.clone(),
+                theme::faded(color, eased),
+            );
             if let Some(o) = old_c {
-                painter.text(at(-travel * eased), Align2::LEFT_CENTER, o, font.clone(), theme::faded(color, 1.0 - eased));
+                painter.text(
+                    at(-travel * eased),
+                    Align2::LEFT_CENTER,
+                    o,
+                    font.clone(),
+                    theme::faded(color, 1.0 - eased),
+                );
             }
         }
         x += widths[i];
@@ -238,14 +383,24 @@ pub fn sparkline(ui: &Ui, rect: Rect, values: &[f64], color: egui::Color32) {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let y = rect.max.y - ((v - lo) / span) as f32 * rect.height() * 0.9 - rect.height() * 0.05;
+            let y =
+                rect.max.y - ((v - lo) / span) as f32 * rect.height() * 0.9 - rect.height() * 0.05;
             pos2(rect.min.x + rect.width() * i as f32 / n, y)
         })
         .collect();
     let painter = ui.painter();
     for w in points.windows(2) {
-        let quad = vec![w[0], w[1], pos2(w[1].x, rect.max.y), pos2(w[0].x, rect.max.y)];
-        painter.add(Shape::convex_polygon(quad, theme::faded(color, 0.12), Stroke::NONE));
+        let quad = vec![
+            w[0],
+            w[1],
+            pos2(w[1].x, rect.max.y),
+            pos2(w[0].x, rect.max.y),
+        ];
+        painter.add(Shape::convex_polygon(
+            quad,
+            theme::faded(color, 0.12),
+            Stroke::NONE,
+        ));
     }
     painter.add(Shape::line(points, Stroke::new(2.5, color)));
 }

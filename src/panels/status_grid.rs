@@ -50,7 +50,11 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> StatusGridModel {
         } else {
             short_name(&t.id)
         };
-        let tile = Tile { target: t.id.clone(), name, severity };
+        let tile = Tile {
+            target: t.id.clone(),
+            name,
+            severity,
+        };
         match groups.iter_mut().find(|g| g.system == t.system) {
             Some(g) => g.tiles.push(tile),
             None => groups.push(Group {
@@ -67,7 +71,11 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> StatusGridModel {
         .filter(|s| s.is_stale(cx.now_ms))
         .map(|s| s.age_s(cx.now_ms).unwrap_or(f64::INFINITY))
         .reduce(f64::max);
-    StatusGridModel { groups, counts, stale_age_s }
+    StatusGridModel {
+        groups,
+        counts,
+        stale_age_s,
+    }
 }
 
 /// Tiles are small: a part shows its own name (`HX_DATA`, `+FRA`, `JDBC`),
@@ -85,13 +93,28 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &StatusGridModel, _cx: &Ctx<'_>) {
     // Legend line with counts.
     let legend_h = 40.0;
     let mut x = rect.min.x;
-    for (i, (label, sev)) in [("正常", Severity::Normal), ("警告", Severity::Warning), ("严重", Severity::Critical), ("未知", Severity::Unknown)]
-        .iter()
-        .enumerate()
+    for (i, (label, sev)) in [
+        ("正常", Severity::Normal),
+        ("警告", Severity::Warning),
+        ("严重", Severity::Critical),
+        ("未知", Severity::Unknown),
+    ]
+    .iter()
+    .enumerate()
     {
-        painter.circle_filled(pos2(x + 10.0, rect.min.y + 16.0), 9.0, theme::severity(*sev));
+        painter.circle_filled(
+            pos2(x + 10.0, rect.min.y + 16.0),
+            9.0,
+            theme::severity(*sev),
+        );
         let text = format!("{label} {}", m.counts[i]);
-        let r = painter.text(pos2(x + 26.0, rect.min.y + 16.0), Align2::LEFT_CENTER, text, theme::font(size::SMALL), theme::TEXT);
+        let r = painter.text(
+            pos2(x + 26.0, rect.min.y + 16.0),
+            Align2::LEFT_CENTER,
+            text,
+            theme::font(size::SMALL),
+            theme::TEXT,
+        );
         x = r.max.x + 28.0;
     }
 
@@ -105,7 +128,11 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &StatusGridModel, _cx: &Ctx<'_>) {
     let tile_h_of = |w: f32| (w * 0.42).max(36.0);
     loop {
         let per_row = ((tiles_w + gap) / (tile_w + gap)).floor().max(1.0);
-        let rows: f32 = m.groups.iter().map(|g| (g.tiles.len() as f32 / per_row).ceil().max(1.0)).sum();
+        let rows: f32 = m
+            .groups
+            .iter()
+            .map(|g| (g.tiles.len() as f32 / per_row).ceil().max(1.0))
+            .sum();
         let needed = rows * (tile_h_of(tile_w) + gap) + n_groups * gap;
         if needed <= area.height() || tile_w <= 70.0 {
             break;
@@ -120,17 +147,55 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &StatusGridModel, _cx: &Ctx<'_>) {
     for g in &m.groups {
         let rows = g.tiles.len().div_ceil(per_row).max(1);
         let block_h = rows as f32 * (tile_h + gap) - gap;
-        let worst = g.tiles.iter().map(|t| t.severity).max().unwrap_or(Severity::Normal);
-        let label_color = if worst >= Severity::Warning { theme::severity(worst) } else { theme::TEXT };
-        painter.text(pos2(area.min.x, y + block_h / 2.0), Align2::LEFT_CENTER, &g.name, theme::font(size::BODY), label_color);
+        let worst = g
+            .tiles
+            .iter()
+            .map(|t| t.severity)
+            .max()
+            .unwrap_or(Severity::Normal);
+        let label_color = if worst >= Severity::Warning {
+            theme::severity(worst)
+        } else {
+            theme::TEXT
+        };
+        painter.text(
+            pos2(area.min.x, y + block_h / 2.0),
+            Align2::LEFT_CENTER,
+            &g.name,
+            theme::font(size::BODY),
+            label_color,
+        );
         for (i, tile) in g.tiles.iter().enumerate() {
             let (r, c) = (i / per_row, i % per_row);
-            let min = pos2(area.min.x + label_w + c as f32 * (tile_w + gap), y + r as f32 * (tile_h + gap));
+            let min = pos2(
+                area.min.x + label_w + c as f32 * (tile_w + gap),
+                y + r as f32 * (tile_h + gap),
+            );
             let t = Rect::from_min_size(min, vec2(tile_w, tile_h));
             let color = theme::severity(tile.severity);
-            painter.rect_filled(t, CornerRadius::same(4), theme::faded(color, if tile.severity == Severity::Normal { 0.22 } else { 0.75 }));
-            painter.rect_stroke(t, CornerRadius::same(4), Stroke::new(1.5, color), StrokeKind::Inside);
-            let text_color = if tile.severity == Severity::Normal { theme::TEXT } else { theme::BACKGROUND };
+            painter.rect_filled(
+                t,
+                CornerRadius::same(4),
+                theme::faded(
+                    color,
+                    if tile.severity == Severity::Normal {
+                        0.22
+                    } else {
+                        0.75
+                    },
+                ),
+            );
+            painter.rect_stroke(
+                t,
+                CornerRadius::same(4),
+                Stroke::new(1.5, color),
+                StrokeKind::Inside,
+            );
+            let text_color = if tile.severity == Severity::Normal {
+                theme::TEXT
+            } else {
+                theme::BACKGROUND
+            };
             // Shrink a long name to fit its tile rather than spill over the next.
             let galley = painter.layout_no_wrap(tile.name.clone(), font.clone(), text_color);
             let fit = ((tile_w - 8.0) / galley.size().x).min(1.0);

@@ -59,7 +59,9 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>, view: Option<&PanelView>) -> TableMode
                     }
                     Cell {
                         value: r.value,
-                        text: r.value.map_or_else(|| "—".to_owned(), |v| k.format_value(v)),
+                        text: r
+                            .value
+                            .map_or_else(|| "—".to_owned(), |v| k.format_value(v)),
                         severity: r.severity,
                     }
                 })
@@ -72,14 +74,26 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>, view: Option<&PanelView>) -> TableMode
             }
         })
         .collect();
-    let key = |r: &Row| r.cells.get(sort_column).and_then(|c| c.value).unwrap_or(f64::NEG_INFINITY);
-    rows.sort_by(|a, b2| key(b2).total_cmp(&key(a)).then_with(|| a.target.cmp(&b2.target)));
+    let key = |r: &Row| {
+        r.cells
+            .get(sort_column)
+            .and_then(|c| c.value)
+            .unwrap_or(f64::NEG_INFINITY)
+    };
+    rows.sort_by(|a, b2| {
+        key(b2)
+            .total_cmp(&key(a))
+            .then_with(|| a.target.cmp(&b2.target))
+    });
     if ascending {
         rows.reverse();
     }
     rows.truncate(b.top.unwrap_or(10));
     TableModel {
-        columns: kpis.iter().map(|k| format_header(&k.name_zh, k.display_unit())).collect(),
+        columns: kpis
+            .iter()
+            .map(|k| format_header(&k.name_zh, k.display_unit()))
+            .collect(),
         sort_column,
         ascending,
         rows,
@@ -88,7 +102,11 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>, view: Option<&PanelView>) -> TableMode
 }
 
 fn format_header(name: &str, unit: &str) -> String {
-    if unit.is_empty() { name.to_owned() } else { format!("{name}({unit})") }
+    if unit.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name}({unit})")
+    }
 }
 
 pub fn ui(ui: &mut Ui, rect: Rect, panel: &Panel, m: &TableModel) -> Vec<Command> {
@@ -111,15 +129,30 @@ pub fn ui(ui: &mut Ui, rect: Rect, panel: &Panel, m: &TableModel) -> Vec<Command
     table
         .header(HEADER_H, |mut header| {
             header.col(|ui| {
-                ui.label(RichText::new("对象").color(theme::TEXT_DIM).font(theme::font(size::SMALL)));
+                ui.label(
+                    RichText::new("对象")
+                        .color(theme::TEXT_DIM)
+                        .font(theme::font(size::SMALL)),
+                );
             });
             for (i, c) in m.columns.iter().enumerate() {
-                let arrow = if i == m.sort_column { if m.ascending { " ▲" } else { " ▼" } } else { "" };
+                let arrow = if i == m.sort_column {
+                    if m.ascending { " ▲" } else { " ▼" }
+                } else {
+                    ""
+                };
                 let (_, resp) = header.col(|ui| {
-                    ui.label(RichText::new(format!("{c}{arrow}")).color(theme::TEXT_DIM).font(theme::font(size::SMALL)));
+                    ui.label(
+                        RichText::new(format!("{c}{arrow}"))
+                            .color(theme::TEXT_DIM)
+                            .font(theme::font(size::SMALL)),
+                    );
                 });
                 if resp.interact(Sense::click()).clicked() {
-                    commands.push(Command::SortTable { panel: panel.id.clone(), column: i });
+                    commands.push(Command::SortTable {
+                        panel: panel.id.clone(),
+                        column: i,
+                    });
                 }
             }
         })
@@ -137,9 +170,19 @@ pub fn ui(ui: &mut Ui, rect: Rect, panel: &Panel, m: &TableModel) -> Vec<Command
                             };
                             let rect = ui.max_rect();
                             if cell.severity >= Severity::Warning {
-                                ui.painter().rect_filled(rect.shrink(3.0), 4.0, theme::faded(color, 0.18));
+                                ui.painter().rect_filled(
+                                    rect.shrink(3.0),
+                                    4.0,
+                                    theme::faded(color, 0.18),
+                                );
                             }
-                            ui.painter().text(rect.right_center() - egui::vec2(10.0, 0.0), Align2::RIGHT_CENTER, &cell.text, theme::bold(size::BODY), color);
+                            ui.painter().text(
+                                rect.right_center() - egui::vec2(10.0, 0.0),
+                                Align2::RIGHT_CENTER,
+                                &cell.text,
+                                theme::bold(size::BODY),
+                                color,
+                            );
                         });
                     }
                 });

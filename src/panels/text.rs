@@ -12,10 +12,17 @@ pub struct TextModel {
 }
 
 pub fn model(panel: &Panel) -> TextModel {
-    TextModel { text: panel.binding.text.clone().unwrap_or_default() }
+    TextModel {
+        text: panel.binding.text.clone().unwrap_or_default(),
+    }
 }
 
 pub fn ui(ui: &mut Ui, rect: Rect, m: &TextModel) {
-    let galley = ui.painter().layout(m.text.clone(), theme::font(size::BODY), theme::TEXT, rect.width());
+    let galley = ui.painter().layout(
+        m.text.clone(),
+        theme::font(size::BODY),
+        theme::TEXT,
+        rect.width(),
+    );
     ui.painter().galley(rect.min, galley, theme::TEXT);
 }

@@ -66,7 +66,11 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> TickerModel {
         .collect();
     // Unrecovered first, worst first, newest first.
     alerts.sort_by(|a, b| {
-        a.recovered.cmp(&b.recovered).then(b.severity.cmp(&a.severity)).then(b.first_seen_ms.cmp(&a.first_seen_ms)).then_with(|| a.id.cmp(&b.id))
+        a.recovered
+            .cmp(&b.recovered)
+            .then(b.severity.cmp(&a.severity))
+            .then(b.first_seen_ms.cmp(&a.first_seen_ms))
+            .then_with(|| a.id.cmp(&b.id))
     });
     let stale_age_s = cx
         .store
@@ -74,7 +78,11 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> TickerModel {
         .filter(|s| s.is_stale(cx.now_ms))
         .map(|s| s.age_s(cx.now_ms).unwrap_or(f64::INFINITY))
         .reduce(f64::max);
-    TickerModel { active: alerts.iter().filter(|a| !a.recovered).count(), alerts, stale_age_s }
+    TickerModel {
+        active: alerts.iter().filter(|a| !a.recovered).count(),
+        alerts,
+        stale_age_s,
+    }
 }
 
 /// Where the board is: the top row and how far into a slide, 0..1.
@@ -85,7 +93,7 @@ fn position(view: &mut PanelView, cx: &Ctx<'_>, total: usize, fits: usize) -> (u
     }
     let t = &mut view.ticker;
     let since = cx.anim_time_s - t.stepped_at_s;
-    if since >= STEP_EVERY_S || since < 0.0 {
+    if !(0.0..STEP_EVERY_S).contains(&since) {
         t.offset = (t.offset + 1) % total;
         t.stepped_at_s = cx.anim_time_s;
     }
@@ -98,7 +106,13 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &TickerModel, cx: &Ctx<'_>, view: &mut Pan
     let fits = ((rect.height() / ROW_H).floor() as usize).max(1);
     let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
     if m.alerts.is_empty() {
-        painter.text(rect.center(), Align2::CENTER_CENTER, "✓ 当前无告警", theme::font(size::BODY), theme::NORMAL);
+        painter.text(
+            rect.center(),
+            Align2::CENTER_CENTER,
+            "✓ 当前无告警",
+            theme::font(size::BODY),
+            theme::NORMAL,
+        );
         return;
     }
 
@@ -106,7 +120,11 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &TickerModel, cx: &Ctx<'_>, view: &mut Pan
     let (offset, slide) = position(view, cx, total, fits);
     let eased = 1.0 - (1.0 - slide).powi(3);
     // The row that just left slides up out of view while the rest follow.
-    let shift = if slide < 1.0 && total > fits { (1.0 - eased) * ROW_H } else { 0.0 };
+    let shift = if slide < 1.0 && total > fits {
+        (1.0 - eased) * ROW_H
+    } else {
+        0.0
+    };
     let blink_on = !cx.animations || (cx.anim_time_s * 2.0).floor() as i64 % 2 == 0;
 
     for k in 0..=fits {
@@ -125,32 +143,67 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &TickerModel, cx: &Ctx<'_>, view: &mut Pan
         let mut next = f64::INFINITY;
         if total > fits {
             let since = cx.anim_time_s - view.ticker.stepped_at_s;
-            next = if since < STEP_SLIDE_S { 0.0 } else { STEP_EVERY_S - since };
+            next = if since < STEP_SLIDE_S {
+                0.0
+            } else {
+                STEP_EVERY_S - since
+            };
         }
         if m.alerts.iter().any(|a| a.new) {
             next = next.min(0.5 - (cx.anim_time_s % 0.5));
         }
         if next.is_finite() {
-            ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(next.max(0.0)));
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(next.max(0.0)));
         }
     }
 }
 
 fn row_ui(painter: &egui::Painter, r: Rect, row: &TickerRow, blink_on: bool) {
-    let color = if row.recovered { theme::NORMAL } else { theme::severity(row.severity) };
+    let color = if row.recovered {
+        theme::NORMAL
+    } else {
+        theme::severity(row.severity)
+    };
     let fill_alpha = if row.new && blink_on { 0.38 } else { 0.12 };
     painter.rect_filled(r, CornerRadius::same(4), theme::faded(color, fill_alpha));
-    painter.rect_filled(Rect::from_min_size(r.min, vec2(6.0, r.height())), CornerRadius::ZERO, color);
+    painter.rect_filled(
+        Rect::from_min_size(r.min, vec2(6.0, r.height())),
+        CornerRadius::ZERO,
+        color,
+    );
 
     let font = theme::font(size::BODY);
     let y = r.center().y;
     let mut x = r.min.x + 18.0;
-    let badge = if row.recovered { "恢复" } else { row.severity.label_zh() };
-    let b = painter.text(pos2(x, y), Align2::LEFT_CENTER, badge, theme::bold(size::BODY), color);
+    let badge = if row.recovered {
+        "恢复"
+    } else {
+        row.severity.label_zh()
+    };
+    let b = painter.text(
+        pos2(x, y),
+        Align2::LEFT_CENTER,
+        badge,
+        theme::bold(size::BODY),
+        color,
+    );
     x = b.max.x + 18.0;
-    let t = painter.text(pos2(x, y), Align2::LEFT_CENTER, &row.time, font.clone(), theme::TEXT_DIM);
+    let t = painter.text(
+        pos2(x, y),
+        Align2::LEFT_CENTER,
+        &row.time,
+        font.clone(),
+        theme::TEXT_DIM,
+    );
     x = t.max.x + 18.0;
-    let s = painter.text(pos2(x, y), Align2::LEFT_CENTER, &row.system, font.clone(), theme::ACCENT);
+    let s = painter.text(
+        pos2(x, y),
+        Align2::LEFT_CENTER,
+        &row.system,
+        font.clone(),
+        theme::ACCENT,
+    );
     x = s.max.x + 18.0;
     let status = if row.recovered {
         "已恢复".to_owned()
@@ -159,9 +212,21 @@ fn row_ui(painter: &egui::Painter, r: Rect, row: &TickerRow, blink_on: bool) {
     } else {
         "未确认".to_owned()
     };
-    let status_color = if row.acknowledged || row.recovered { theme::TEXT_DIM } else { theme::AMBER };
-    let st = painter.text(pos2(r.max.x - 12.0, y), Align2::RIGHT_CENTER, status, font.clone(), status_color);
+    let status_color = if row.acknowledged || row.recovered {
+        theme::TEXT_DIM
+    } else {
+        theme::AMBER
+    };
+    let st = painter.text(
+        pos2(r.max.x - 12.0, y),
+        Align2::RIGHT_CENTER,
+        status,
+        font.clone(),
+        status_color,
+    );
     let body = format!("{}  {}", row.target, row.message);
     let clip = Rect::from_min_max(pos2(x, r.min.y), pos2(st.min.x - 12.0, r.max.y));
-    painter.with_clip_rect(clip.intersect(painter.clip_rect())).text(pos2(x, y), Align2::LEFT_CENTER, body, font, theme::TEXT);
+    painter
+        .with_clip_rect(clip.intersect(painter.clip_rect()))
+        .text(pos2(x, y), Align2::LEFT_CENTER, body, font, theme::TEXT);
 }

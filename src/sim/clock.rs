@@ -15,7 +15,11 @@ pub struct SimClock {
 impl SimClock {
     /// A clock that reads `origin_ms` now and advances `speed` times faster than real time.
     pub fn new(origin_ms: TimestampMs, speed: f64) -> SimClock {
-        SimClock { origin_ms, started: Instant::now(), speed: speed.max(0.0) }
+        SimClock {
+            origin_ms,
+            started: Instant::now(),
+            speed: speed.max(0.0),
+        }
     }
 
     /// The simulated instant now.

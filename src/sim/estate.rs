@@ -1,8 +1,8 @@
 //! The shape of the simulated bureau: application systems, hosts, Oracle
-//! databases with tablespaces and ASM disk groups, WebLogic servers with JDBC
+//! databases with tablespaces and ASM disk groups, `WebLogic` servers with JDBC
 //! pools and JMS servers, and the e-tax portal with its businesses.
 //!
-//! `parent` links say what runs on what (business → WebLogic → host,
+//! `parent` links say what runs on what (business → `WebLogic` → host,
 //! tablespace → database → host), which is the topology health rolls up over.
 
 use crate::model::{AppSystem, Inventory, Target, TargetKind};
@@ -105,8 +105,22 @@ pub const ETAX_BUSINESSES: [(&str, &str); 5] = [
 /// The target id of the e-tax portal as a whole.
 pub const ETAX_PORTAL: &str = "etax-portal";
 
-fn target(id: String, name: String, kind: TargetKind, system: &str, parent: Option<String>, detail: &str) -> Target {
-    Target { id, name, kind, system: system.to_owned(), parent, detail: detail.to_owned() }
+fn target(
+    id: String,
+    name: String,
+    kind: TargetKind,
+    system: &str,
+    parent: Option<String>,
+    detail: &str,
+) -> Target {
+    Target {
+        id,
+        name,
+        kind,
+        system: system.to_owned(),
+        parent,
+        detail: detail.to_owned(),
+    }
 }
 
 /// Builds the estate's inventory. The same every time: only values are random.
@@ -114,7 +128,10 @@ pub fn build_inventory() -> Inventory {
     let mut systems = Vec::new();
     let mut targets = Vec::new();
     for plan in &PLAN {
-        systems.push(AppSystem { id: plan.id.to_owned(), name: plan.name.to_owned() });
+        systems.push(AppSystem {
+            id: plan.id.to_owned(),
+            name: plan.name.to_owned(),
+        });
         add_system(plan, &mut targets);
     }
     Inventory { systems, targets }
@@ -146,7 +163,13 @@ fn add_system(plan: &SystemPlan, targets: &mut Vec<Target>) {
             Some(format!("{sys}-db01")),
             "Oracle 19c RAC",
         ));
-        let ts_names = ["SYSTEM", "SYSAUX", "UNDOTBS1", plan.app_tablespaces[0], plan.app_tablespaces[1]];
+        let ts_names = [
+            "SYSTEM",
+            "SYSAUX",
+            "UNDOTBS1",
+            plan.app_tablespaces[0],
+            plan.app_tablespaces[1],
+        ];
         for ts in ts_names {
             targets.push(target(
                 format!("{db_id}/{ts}"),
@@ -177,7 +200,11 @@ fn add_system(plan: &SystemPlan, targets: &mut Vec<Target>) {
             TargetKind::Host,
             sys,
             None,
-            if aix && n > plan.weblogic { "AIX 7.2" } else { "Red Hat 7.9" },
+            if aix && n > plan.weblogic {
+                "AIX 7.2"
+            } else {
+                "Red Hat 7.9"
+            },
         ));
     }
     for n in 1..=plan.web_hosts {
@@ -304,9 +331,21 @@ pub fn kpis_for(target: &Target) -> &'static [&'static str] {
             "etax_tls_cert_days_left",
         ],
         TargetKind::Business => match target.id.as_str() {
-            "etax-declare" => &["etax_response_time_s", "etax_http_error_rate_pct", "etax_declare_success_rate_pct"],
-            "etax-pay" => &["etax_response_time_s", "etax_http_error_rate_pct", "etax_payment_success_rate_pct"],
-            "etax-invoice" => &["etax_response_time_s", "etax_http_error_rate_pct", "etax_invoice_success_rate_pct"],
+            "etax-declare" => &[
+                "etax_response_time_s",
+                "etax_http_error_rate_pct",
+                "etax_declare_success_rate_pct",
+            ],
+            "etax-pay" => &[
+                "etax_response_time_s",
+                "etax_http_error_rate_pct",
+                "etax_payment_success_rate_pct",
+            ],
+            "etax-invoice" => &[
+                "etax_response_time_s",
+                "etax_http_error_rate_pct",
+                "etax_invoice_success_rate_pct",
+            ],
             _ => &["etax_response_time_s", "etax_http_error_rate_pct"],
         },
     }

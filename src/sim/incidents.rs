@@ -24,7 +24,7 @@ const ENGINEERS: [&str; 6] = ["张伟", "李娜", "王强", "刘洋", "陈静", 
 /// What went wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IncidentKind {
-    /// WebLogic threads stuck, queue backing up.
+    /// `WebLogic` threads stuck, queue backing up.
     StuckThreads,
     /// A JDBC pool has no free connection.
     JdbcExhausted,
@@ -64,7 +64,11 @@ impl Incident {
         if t_ms < self.start_ms || t_ms >= self.end_ms {
             return 0.0;
         }
-        let ramp_share = if self.kind == IncidentKind::TablespaceFilling { 0.85 } else { 0.2 };
+        let ramp_share = if self.kind == IncidentKind::TablespaceFilling {
+            0.85
+        } else {
+            0.2
+        };
         let ramp_ms = ((self.end_ms - self.start_ms) as f64 * ramp_share).max(1.0);
         let x = ((t_ms - self.start_ms) as f64 / ramp_ms).min(1.0);
         x * self.peak
@@ -84,7 +88,9 @@ impl Incident {
 
     fn severity(&self) -> Severity {
         match self.kind {
-            IncidentKind::LockWaits | IncidentKind::JmsBacklog if self.peak < 0.8 => Severity::Warning,
+            IncidentKind::LockWaits | IncidentKind::JmsBacklog if self.peak < 0.8 => {
+                Severity::Warning
+            }
             _ => Severity::Critical,
         }
     }
@@ -182,11 +188,26 @@ fn incidents_in_slot(seed: u64, slot: i64, candidates: &Candidates) -> Vec<Incid
             continue;
         }
         let (kind, list, min_min, max_min) = match d.index(10) {
-            0 | 1 => (IncidentKind::StuckThreads, &candidates.weblogic, 20.0, 120.0),
+            0 | 1 => (
+                IncidentKind::StuckThreads,
+                &candidates.weblogic,
+                20.0,
+                120.0,
+            ),
             2 | 3 => (IncidentKind::JdbcExhausted, &candidates.jdbc, 15.0, 90.0),
-            4 => (IncidentKind::TablespaceFilling, &candidates.tablespaces, 120.0, 290.0),
+            4 => (
+                IncidentKind::TablespaceFilling,
+                &candidates.tablespaces,
+                120.0,
+                290.0,
+            ),
             5 => (IncidentKind::HostUnreachable, &candidates.hosts, 8.0, 45.0),
-            6 | 7 => (IncidentKind::EtaxLatency, &candidates.businesses, 10.0, 60.0),
+            6 | 7 => (
+                IncidentKind::EtaxLatency,
+                &candidates.businesses,
+                10.0,
+                60.0,
+            ),
             8 => (IncidentKind::LockWaits, &candidates.databases, 10.0, 50.0),
             _ => (IncidentKind::JmsBacklog, &candidates.jms, 20.0, 100.0),
         };

@@ -59,7 +59,12 @@ impl Estate {
             }
         }
         let candidates = Candidates::new(&inventory);
-        Estate { seed, inventory, series, candidates }
+        Estate {
+            seed,
+            inventory,
+            series,
+            candidates,
+        }
     }
 
     pub fn seed(&self) -> u64 {
@@ -95,13 +100,19 @@ impl Estate {
 
     /// One series' value at `t_ms`, if it has one then.
     pub fn value_at(&self, kpi: &str, target: &str, t_ms: TimestampMs) -> Option<f64> {
-        let series = self.series.iter().find(|s| s.key.kpi == kpi && s.key.target == target)?;
+        let series = self
+            .series
+            .iter()
+            .find(|s| s.key.kpi == kpi && s.key.target == target)?;
         dynamics::Moment::new(self, t_ms).value(self, series)
     }
 
     /// Alerts shown at `t_ms`: active ones and those recovered in the last minutes.
     pub fn alerts_at(&self, t_ms: TimestampMs) -> Vec<Alert> {
-        self.incidents_at(t_ms).iter().filter_map(|i| i.alert(&self.inventory, t_ms)).collect()
+        self.incidents_at(t_ms)
+            .iter()
+            .filter_map(|i| i.alert(&self.inventory, t_ms))
+            .collect()
     }
 
     /// Updates that bring a store to the state a live source would have left
@@ -118,9 +129,20 @@ impl Estate {
         }
         let last = t - step_ms;
         vec![
-            Update::Inventory { source: SOURCE_NAME.to_owned(), inventory: self.inventory.clone() },
-            Update::Samples { source: SOURCE_NAME.to_owned(), at_ms: last, samples },
-            Update::Alerts { source: SOURCE_NAME.to_owned(), at_ms: last, alerts: self.alerts_at(to_ms) },
+            Update::Inventory {
+                source: SOURCE_NAME.to_owned(),
+                inventory: self.inventory.clone(),
+            },
+            Update::Samples {
+                source: SOURCE_NAME.to_owned(),
+                at_ms: last,
+                samples,
+            },
+            Update::Alerts {
+                source: SOURCE_NAME.to_owned(),
+                at_ms: last,
+                alerts: self.alerts_at(to_ms),
+            },
         ]
     }
 }
@@ -143,11 +165,20 @@ mod tests {
         assert!(count(TargetKind::Tablespace) >= 24);
         assert!(count(TargetKind::AsmDiskGroup) >= 12);
         assert!(count(TargetKind::JmsServer) >= 2);
-        let aix = e.inventory().targets.iter().filter(|t| t.detail.starts_with("AIX")).count();
+        let aix = e
+            .inventory()
+            .targets
+            .iter()
+            .filter(|t| t.detail.starts_with("AIX"))
+            .count();
         assert!(aix >= 6);
         assert!(e.inventory().systems.len() >= 6);
         for t in &e.inventory().targets {
-            assert!(e.inventory().system(&t.system).is_some(), "{} has no system", t.id);
+            assert!(
+                e.inventory().system(&t.system).is_some(),
+                "{} has no system",
+                t.id
+            );
         }
     }
 
@@ -157,11 +188,20 @@ mod tests {
         let e = Estate::new(1);
         let mut groups = std::collections::BTreeMap::new();
         for key in e.series_keys() {
-            let kpi = cat.get(&key.kpi).unwrap_or_else(|| panic!("{} not in catalogue", key.kpi));
-            groups.entry(kpi.group.clone()).or_insert_with(std::collections::BTreeSet::new).insert(kpi.id.clone());
+            let kpi = cat
+                .get(&key.kpi)
+                .unwrap_or_else(|| panic!("{} not in catalogue", key.kpi));
+            groups
+                .entry(kpi.group.clone())
+                .or_insert_with(std::collections::BTreeSet::new)
+                .insert(kpi.id.clone());
         }
         for kpi in cat.iter() {
-            assert!(groups.get(&kpi.group).is_some_and(|s| s.contains(&kpi.id)), "{} not simulated", kpi.id);
+            assert!(
+                groups.get(&kpi.group).is_some_and(|s| s.contains(&kpi.id)),
+                "{} not simulated",
+                kpi.id
+            );
         }
     }
 
@@ -206,7 +246,12 @@ mod tests {
                 let kpi = alert.kpi.as_deref().unwrap();
                 let v = e.value_at(kpi, &alert.target, t).unwrap();
                 let sev = cat.get(kpi).unwrap().evaluate(Some(v));
-                assert!(sev >= Severity::Warning, "{} on {} at {t}: {v} is {sev:?}", alert.message, alert.target);
+                assert!(
+                    sev >= Severity::Warning,
+                    "{} on {} at {t}: {v} is {sev:?}",
+                    alert.message,
+                    alert.target
+                );
             }
         }
         assert!(seen.len() >= 6, "only {seen:?}");
@@ -218,9 +263,17 @@ mod tests {
         let e = Estate::new(3);
         let t = (0..(30 * 24 * 6))
             .map(|i| T + i * 600_000)
-            .find(|t| e.incidents_at(*t).iter().any(|i| i.kind == IncidentKind::HostUnreachable && i.intensity(*t) > 0.0))
+            .find(|t| {
+                e.incidents_at(*t)
+                    .iter()
+                    .any(|i| i.kind == IncidentKind::HostUnreachable && i.intensity(*t) > 0.0)
+            })
             .expect("a month has a host outage");
-        let inc = e.incidents_at(t).into_iter().find(|i| i.kind == IncidentKind::HostUnreachable).unwrap();
+        let inc = e
+            .incidents_at(t)
+            .into_iter()
+            .find(|i| i.kind == IncidentKind::HostUnreachable)
+            .unwrap();
         let host = &e.inventory().targets[inc.target].id;
         assert_eq!(e.value_at("host_icmp_up", host, t), Some(0.0));
         assert_eq!(e.value_at("host_cpu_total_pct", host, t), None);

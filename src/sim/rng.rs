@@ -11,12 +11,16 @@ pub fn mix(mut x: u64) -> u64 {
 
 /// Hash of several words.
 pub fn hash(words: &[u64]) -> u64 {
-    words.iter().fold(0x51_7CC1_B727_220A, |acc, w| mix(acc ^ mix(*w)))
+    words
+        .iter()
+        .fold(0x51_7CC1_B727_220A, |acc, w| mix(acc ^ mix(*w)))
 }
 
 /// FNV-1a of a string, for turning ids into hash words.
 pub fn str_hash(s: &str) -> u64 {
-    s.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
+    s.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
+    })
 }
 
 /// A hash mapped to `[0, 1)`.

@@ -66,7 +66,9 @@ mod tests {
     use super::*;
 
     fn at(s: &str) -> TimestampMs {
-        chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis()
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .timestamp_millis()
     }
 
     #[test]

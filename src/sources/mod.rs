@@ -38,6 +38,9 @@ impl Outbox {
 }
 
 /// A channel of the right capacity.
-pub fn channel() -> (tokio::sync::mpsc::Sender<Update>, tokio::sync::mpsc::Receiver<Update>) {
+pub fn channel() -> (
+    tokio::sync::mpsc::Sender<Update>,
+    tokio::sync::mpsc::Receiver<Update>,
+) {
     tokio::sync::mpsc::channel(CHANNEL_CAPACITY)
 }

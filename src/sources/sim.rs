@@ -20,7 +20,10 @@ pub struct SimSourceConfig {
 
 impl Default for SimSourceConfig {
     fn default() -> Self {
-        SimSourceConfig { tick_s: 15.0, backfill_h: 3.0 }
+        SimSourceConfig {
+            tick_s: 15.0,
+            backfill_h: 3.0,
+        }
     }
 }
 
@@ -35,7 +38,11 @@ pub async fn run(estate: Estate, clock: SimClock, config: SimSourceConfig, out: 
             return;
         }
     }
-    info!(seed = estate.seed(), ms = started.elapsed().as_millis(), "simulated estate backfilled");
+    info!(
+        seed = estate.seed(),
+        ms = started.elapsed().as_millis(),
+        "simulated estate backfilled"
+    );
 
     let mut last_tick = now.div_euclid(tick_ms);
     loop {
@@ -43,7 +50,7 @@ pub async fn run(estate: Estate, clock: SimClock, config: SimSourceConfig, out: 
         let next_ms = (last_tick + 1) * tick_ms;
         let wait_virtual_ms = (next_ms - clock.now_ms()).max(0) as f64;
         let wait = Duration::from_secs_f64(wait_virtual_ms / 1000.0 / clock.speed().max(1e-6));
-        tokio::time::sleep(wait.min(Duration::from_secs(3600))).await;
+        tokio::time::sleep(wait.min(Duration::from_hours(1))).await;
 
         let now = clock.now_ms();
         let tick = now.div_euclid(tick_ms);
@@ -55,10 +62,24 @@ pub async fn run(estate: Estate, clock: SimClock, config: SimSourceConfig, out: 
         let samples = estate.samples_at(at);
         debug!(at, samples = samples.len(), "simulated tick");
         let source = crate::sim::SOURCE_NAME.to_owned();
-        if !out.send(Update::Samples { source: source.clone(), at_ms: at, samples }).await {
+        if !out
+            .send(Update::Samples {
+                source: source.clone(),
+                at_ms: at,
+                samples,
+            })
+            .await
+        {
             return;
         }
-        if !out.send(Update::Alerts { source, at_ms: at, alerts: estate.alerts_at(at) }).await {
+        if !out
+            .send(Update::Alerts {
+                source,
+                at_ms: at,
+                alerts: estate.alerts_at(at),
+            })
+            .await
+        {
             return;
         }
     }

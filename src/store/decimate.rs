@@ -22,13 +22,23 @@ pub fn decimate_min_max(
     let end = visible.partition_point(|s| s.t_ms <= to_ms);
     let visible = &visible[..end];
     if visible.len() <= 2 * columns {
-        return visible.iter().filter(|s| !s.value.is_nan()).map(|s| [s.t_ms as f64, s.value]).collect();
+        return visible
+            .iter()
+            .filter(|s| !s.value.is_nan())
+            .map(|s| [s.t_ms as f64, s.value])
+            .collect();
     }
 
     let mut out = Vec::with_capacity(2 * columns);
     let mut column = usize::MAX;
-    let mut min = Sample { t_ms: 0, value: f64::INFINITY };
-    let mut max = Sample { t_ms: 0, value: f64::NEG_INFINITY };
+    let mut min = Sample {
+        t_ms: 0,
+        value: f64::INFINITY,
+    };
+    let mut max = Sample {
+        t_ms: 0,
+        value: f64::NEG_INFINITY,
+    };
     for s in visible.iter().filter(|s| !s.value.is_nan()) {
         let c = (((s.t_ms - from_ms) as f64 / span) * columns as f64) as usize;
         let c = c.min(columns - 1);
@@ -54,7 +64,11 @@ fn flush(out: &mut Vec<[f64; 2]>, min: Sample, max: Sample) {
     if !min.value.is_finite() || !max.value.is_finite() {
         return;
     }
-    let (first, second) = if min.t_ms <= max.t_ms { (min, max) } else { (max, min) };
+    let (first, second) = if min.t_ms <= max.t_ms {
+        (min, max)
+    } else {
+        (max, min)
+    };
     out.push([first.t_ms as f64, first.value]);
     if second.t_ms != first.t_ms {
         out.push([second.t_ms as f64, second.value]);
@@ -67,7 +81,10 @@ mod tests {
 
     fn wave(n: usize) -> Vec<Sample> {
         (0..n)
-            .map(|i| Sample { t_ms: i as i64 * 10, value: ((i * 7919) % 1000) as f64 })
+            .map(|i| Sample {
+                t_ms: i as i64 * 10,
+                value: ((i * 7919) % 1000) as f64,
+            })
             .collect()
     }
 
@@ -82,13 +99,23 @@ mod tests {
         for c in 0..columns {
             let in_col: Vec<&Sample> = samples
                 .iter()
-                .filter(|s| ((((s.t_ms - from) as f64 / span) * columns as f64) as usize).min(columns - 1) == c)
+                .filter(|s| {
+                    ((((s.t_ms - from) as f64 / span) * columns as f64) as usize).min(columns - 1)
+                        == c
+                })
                 .collect();
             let lo = in_col.iter().map(|s| s.value).fold(f64::INFINITY, f64::min);
-            let hi = in_col.iter().map(|s| s.value).fold(f64::NEG_INFINITY, f64::max);
+            let hi = in_col
+                .iter()
+                .map(|s| s.value)
+                .fold(f64::NEG_INFINITY, f64::max);
             let t0 = in_col.first().unwrap().t_ms as f64;
             let t1 = in_col.last().unwrap().t_ms as f64;
-            let kept: Vec<f64> = out.iter().filter(|p| p[0] >= t0 && p[0] <= t1).map(|p| p[1]).collect();
+            let kept: Vec<f64> = out
+                .iter()
+                .filter(|p| p[0] >= t0 && p[0] <= t1)
+                .map(|p| p[1])
+                .collect();
             assert!(kept.contains(&lo), "column {c} lost its min {lo}");
             assert!(kept.contains(&hi), "column {c} lost its max {hi}");
         }
@@ -96,7 +123,12 @@ mod tests {
 
     #[test]
     fn output_is_time_ordered_and_spikes_survive() {
-        let mut samples: Vec<Sample> = (0..50_000).map(|i| Sample { t_ms: i, value: 1.0 }).collect();
+        let mut samples: Vec<Sample> = (0..50_000)
+            .map(|i| Sample {
+                t_ms: i,
+                value: 1.0,
+            })
+            .collect();
         samples[31_337].value = 1e6;
         samples[4_242].value = -1e6;
         let out = decimate_min_max(&samples, 0, 49_999, 100);

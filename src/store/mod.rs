@@ -21,13 +21,28 @@ use crate::model::{Alert, Inventory, Sample, SeriesKey, Target, TimestampMs};
 #[derive(Clone, Debug)]
 pub enum Update {
     /// The estate's shape: systems and targets. Replaces the previous one.
-    Inventory { source: String, inventory: Inventory },
+    Inventory {
+        source: String,
+        inventory: Inventory,
+    },
     /// New samples, measured at `at_ms`.
-    Samples { source: String, at_ms: TimestampMs, samples: Vec<(SeriesKey, Sample)> },
+    Samples {
+        source: String,
+        at_ms: TimestampMs,
+        samples: Vec<(SeriesKey, Sample)>,
+    },
     /// The source's full list of current (and recently cleared) alerts.
-    Alerts { source: String, at_ms: TimestampMs, alerts: Vec<Alert> },
+    Alerts {
+        source: String,
+        at_ms: TimestampMs,
+        alerts: Vec<Alert>,
+    },
     /// A fetch failed; the last good data stays.
-    Failed { source: String, at_ms: TimestampMs, error: String },
+    Failed {
+        source: String,
+        at_ms: TimestampMs,
+        error: String,
+    },
 }
 
 /// How fresh one source is, as the header and stale badges show it.
@@ -108,7 +123,10 @@ impl Series {
         }
         let newest = self.samples.back().map_or(sample.t_ms, |s| s.t_ms);
         while self.samples.len() > limits.max_points
-            || self.samples.front().is_some_and(|s| newest - s.t_ms > limits.retention_ms)
+            || self
+                .samples
+                .front()
+                .is_some_and(|s| newest - s.t_ms > limits.retention_ms)
         {
             self.samples.pop_front();
         }
@@ -134,7 +152,11 @@ impl Series {
     /// Samples with `from_ms <= t <= to_ms`, copied out in order.
     pub fn range(&self, from_ms: TimestampMs, to_ms: TimestampMs) -> Vec<Sample> {
         let start = self.samples.partition_point(|s| s.t_ms < from_ms);
-        self.samples.range(start..).take_while(|s| s.t_ms <= to_ms).copied().collect()
+        self.samples
+            .range(start..)
+            .take_while(|s| s.t_ms <= to_ms)
+            .copied()
+            .collect()
     }
 }
 
@@ -157,17 +179,22 @@ pub struct Store {
 
 impl Store {
     pub fn new(limits: Limits) -> Store {
-        Store { limits, ..Store::default() }
+        Store {
+            limits,
+            ..Store::default()
+        }
     }
 
     /// Declares a source so the header lists it before its first update.
     pub fn register_source(&mut self, name: &str, interval_s: f64) {
-        self.sources.entry(name.to_owned()).or_insert_with(|| SourceState {
-            name: name.to_owned(),
-            interval_s,
-            last_ok_ms: None,
-            error: None,
-        });
+        self.sources
+            .entry(name.to_owned())
+            .or_insert_with(|| SourceState {
+                name: name.to_owned(),
+                interval_s,
+                last_ok_ms: None,
+                error: None,
+            });
     }
 
     /// Applies one update. Bumps the generation so caches know to refresh.
@@ -178,7 +205,11 @@ impl Store {
                 self.inventory = inventory;
                 self.source_mut(&source).error = None;
             }
-            Update::Samples { source, at_ms, samples } => {
+            Update::Samples {
+                source,
+                at_ms,
+                samples,
+            } => {
                 for (key, sample) in samples {
                     self.push_sample(&source, key, sample);
                 }
@@ -186,7 +217,11 @@ impl Store {
                 state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
                 state.error = None;
             }
-            Update::Alerts { source, at_ms, mut alerts } => {
+            Update::Alerts {
+                source,
+                at_ms,
+                mut alerts,
+            } => {
                 alerts.truncate(self.limits.max_alerts);
                 self.alerts_by_source.insert(source.clone(), alerts);
                 self.merge_alerts();
@@ -202,18 +237,24 @@ impl Store {
 
     fn merge_alerts(&mut self) {
         let mut all: Vec<Alert> = self.alerts_by_source.values().flatten().cloned().collect();
-        all.sort_by(|a, b| b.first_seen_ms.cmp(&a.first_seen_ms).then_with(|| a.id.cmp(&b.id)));
+        all.sort_by(|a, b| {
+            b.first_seen_ms
+                .cmp(&a.first_seen_ms)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         all.truncate(self.limits.max_alerts);
         self.alerts = all;
     }
 
     fn source_mut(&mut self, name: &str) -> &mut SourceState {
-        self.sources.entry(name.to_owned()).or_insert_with(|| SourceState {
-            name: name.to_owned(),
-            interval_s: 15.0,
-            last_ok_ms: None,
-            error: None,
-        })
+        self.sources
+            .entry(name.to_owned())
+            .or_insert_with(|| SourceState {
+                name: name.to_owned(),
+                interval_s: 15.0,
+                last_ok_ms: None,
+                error: None,
+            })
     }
 
     fn push_sample(&mut self, source: &str, key: SeriesKey, sample: Sample) {
@@ -289,8 +330,16 @@ impl Store {
 
     /// Whether a series' newest sample is too old to trust: older than two of
     /// the larger of the KPI's interval and its source's interval.
-    pub fn is_stale(&self, kpi_interval_s: f64, kpi: &str, target: &str, now_ms: TimestampMs) -> bool {
-        let Some(latest) = self.latest(kpi, target) else { return true };
+    pub fn is_stale(
+        &self,
+        kpi_interval_s: f64,
+        kpi: &str,
+        target: &str,
+        now_ms: TimestampMs,
+    ) -> bool {
+        let Some(latest) = self.latest(kpi, target) else {
+            return true;
+        };
         let source_interval = self.source_of(kpi, target).map_or(0.0, |s| s.interval_s);
         let allowed_ms = 2.0 * kpi_interval_s.max(source_interval) * 1000.0;
         (now_ms - latest.t_ms) as f64 > allowed_ms
@@ -312,14 +361,26 @@ mod tests {
             at_ms: at,
             samples: kv
                 .iter()
-                .map(|(k, t, v)| (SeriesKey::new(*k, *t), Sample { t_ms: at, value: *v }))
+                .map(|(k, t, v)| {
+                    (
+                        SeriesKey::new(*k, *t),
+                        Sample {
+                            t_ms: at,
+                            value: *v,
+                        },
+                    )
+                })
                 .collect(),
         }
     }
 
     #[test]
     fn ring_buffer_keeps_capacity_and_retention() {
-        let limits = Limits { max_points: 10, retention_ms: 50_000, ..Limits::default() };
+        let limits = Limits {
+            max_points: 10,
+            retention_ms: 50_000,
+            ..Limits::default()
+        };
         let mut store = Store::new(limits);
         for i in 0..100 {
             store.apply(samples("sim", i * 1000, &[("cpu", "h1", i as f64)]));
@@ -328,7 +389,11 @@ mod tests {
         assert_eq!(s.len(), 10);
         assert_eq!(s.latest().unwrap().value, 99.0);
 
-        let limits = Limits { max_points: 1000, retention_ms: 5_000, ..Limits::default() };
+        let limits = Limits {
+            max_points: 1000,
+            retention_ms: 5_000,
+            ..Limits::default()
+        };
         let mut store = Store::new(limits);
         for i in 0..100 {
             store.apply(samples("sim", i * 1000, &[("cpu", "h1", i as f64)]));
@@ -349,7 +414,10 @@ mod tests {
 
     #[test]
     fn series_count_is_bounded() {
-        let mut store = Store::new(Limits { max_series: 3, ..Limits::default() });
+        let mut store = Store::new(Limits {
+            max_series: 3,
+            ..Limits::default()
+        });
         for i in 0..10 {
             store.apply(samples("sim", 0, &[("cpu", &format!("h{i}"), 1.0)]));
         }
@@ -361,7 +429,11 @@ mod tests {
         let mut store = Store::new(Limits::default());
         store.register_source("sim", 15.0);
         store.apply(samples("sim", 1_000, &[("cpu", "h1", 42.0)]));
-        store.apply(Update::Failed { source: "sim".into(), at_ms: 20_000, error: "超时".into() });
+        store.apply(Update::Failed {
+            source: "sim".into(),
+            at_ms: 20_000,
+            error: "超时".into(),
+        });
         assert_eq!(store.latest("cpu", "h1").unwrap().value, 42.0);
         assert_eq!(store.source("sim").unwrap().error.as_deref(), Some("超时"));
         // KPI interval 60 s: stale after 120 s.

@@ -2,6 +2,7 @@
 //! fixed seed, the simulated estate's store, and layouts from TOML text.
 
 #![allow(dead_code, reason = "each test binary uses part of the shared helpers")]
+#![expect(clippy::unwrap_used, reason = "a test helper fails loudly")]
 
 use egui::vec2;
 use egui_kittest::Harness;
@@ -31,18 +32,30 @@ pub fn fixture() -> Fixture {
     let catalog = Catalog::builtin();
     let estate = Estate::new(SEED);
     let store = opswall::render::sim_store(&estate, at_ms());
-    Fixture { catalog, estate, store }
+    Fixture {
+        catalog,
+        estate,
+        store,
+    }
 }
 
 impl Fixture {
     pub fn layout(&self, text: &str) -> Layout {
-        let known = Known { catalog: &self.catalog, inventory: self.estate.inventory() };
+        let known = Known {
+            catalog: &self.catalog,
+            inventory: self.estate.inventory(),
+        };
         layout::parse(text, "test.toml", &known).unwrap_or_else(|e| panic!("{e:?}"))
     }
 
     /// A harness drawing page 0 of `layout` at `size_px`, one design pixel per `1/ppp` pixels.
     pub fn harness<'a>(&'a self, layout: &'a Layout, size_px: [f32; 2]) -> Harness<'a> {
-        let ppp = wall::zoom_for(layout.wall.scale, vec2(size_px[0], size_px[1]), layout.wall.design, 1.0);
+        let ppp = wall::zoom_for(
+            layout.wall.scale,
+            vec2(size_px[0], size_px[1]),
+            layout.wall.design,
+            1.0,
+        );
         let mut views = ViewStates::default();
         let store = &self.store;
         let catalog = &self.catalog;
@@ -50,10 +63,18 @@ impl Fixture {
         let mut harness = Harness::builder()
             .with_size(vec2(size_px[0], size_px[1]) / ppp)
             .with_pixels_per_point(ppp)
-            .with_context_setup(|ctx| fonts::install(ctx))
+            .with_context_setup(fonts::install)
             .build_ui(move |ui| {
-                let cx = Ctx { store, catalog, layout, now_ms, anim_time_s: 0.0, animations: false };
-                let canvas = wall::canvas_rect(layout.wall.scale, ui.max_rect(), layout.wall.design);
+                let cx = Ctx {
+                    store,
+                    catalog,
+                    layout,
+                    now_ms,
+                    anim_time_s: 0.0,
+                    animations: false,
+                };
+                let canvas =
+                    wall::canvas_rect(layout.wall.scale, ui.max_rect(), layout.wall.design);
                 wall::page_ui(ui, canvas, 0, &cx, &mut views);
             });
         harness.run_steps(2);
