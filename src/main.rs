@@ -67,6 +67,9 @@ struct RunArgs {
     /// Log how many frames were drawn each minute.
     #[arg(long)]
     frame_stats: bool,
+    /// Nothing moves: no flip counters, no ticker steps, no blinking.
+    #[arg(long)]
+    no_animations: bool,
 }
 
 #[derive(Subcommand)]
@@ -272,7 +275,7 @@ fn run_wall(args: RunArgs) -> Result<()> {
         options,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
-            let out = Outbox::new(tx, std::sync::Arc::new(move || ctx.request_repaint()));
+            let out = Outbox::new(tx, std::sync::Arc::new(move || opswall::app::wake(&ctx)));
             handle.spawn(sources::sim::run(estate, clock.clone(), sim_config, out));
             let cfg = WallConfig {
                 layout,
@@ -283,6 +286,7 @@ fn run_wall(args: RunArgs) -> Result<()> {
                 clock,
                 screenshot,
                 frame_stats: args.frame_stats,
+                no_animations: args.no_animations,
             };
             Ok(Box::new(WallApp::new(cc, cfg)))
         }),

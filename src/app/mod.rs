@@ -23,6 +23,12 @@ use crate::panels::{Command, Ctx, ViewStates};
 use crate::sim::SimClock;
 use crate::store::{Store, Update};
 
+/// Asks for exactly one frame soon. egui turns a zero-delay request into two
+/// frames (to let things settle); a wall woken by data needs only one.
+pub fn wake(ctx: &egui::Context) {
+    ctx.request_repaint_after(Duration::from_millis(1));
+}
+
 /// Updates applied per frame at most, so a burst cannot stall a frame.
 const MAX_UPDATES_PER_FRAME: usize = 256;
 
@@ -53,6 +59,8 @@ pub struct WallConfig {
     pub screenshot: Option<ScreenshotPlan>,
     /// Log how many frames were drawn every minute.
     pub frame_stats: bool,
+    /// Keep everything still, whatever the layout asks.
+    pub no_animations: bool,
 }
 
 pub struct WallApp {
@@ -73,11 +81,7 @@ impl WallApp {
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
         let live = cfg.layout_path.clone().map(|p| {
             let ctx = cc.egui_ctx.clone();
-            LiveLayout::new(
-                p,
-                cfg.layout.clone(),
-                Arc::new(move || ctx.request_repaint()),
-            )
+            LiveLayout::new(p, cfg.layout.clone(), Arc::new(move || wake(&ctx)))
         });
         WallApp {
             cfg,
@@ -229,6 +233,7 @@ impl eframe::App for WallApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         let now_s = ui.input(|i| i.time);
         self.frames += 1;
+        tracing::trace!(frame = self.frames, causes = ?ui.ctx().repaint_causes(), "frame");
         if self.cfg.frame_stats && now_s - self.frames_logged_at_s >= 60.0 {
             info!(
                 frames = self.frames,
@@ -261,7 +266,7 @@ impl eframe::App for WallApp {
             layout: &self.cfg.layout,
             now_ms,
             anim_time_s: now_s,
-            animations: self.cfg.layout.wall.animations,
+            animations: self.cfg.layout.wall.animations && !self.cfg.no_animations,
         };
         let commands = wall::page_ui(ui, canvas, self.carousel.page, &cx, &mut self.views);
         wall::pager_ui(
@@ -280,6 +285,7 @@ impl eframe::App for WallApp {
         let speed = self.cfg.clock.speed().max(1e-6);
         let to_minute_s = (60_000 - now_ms.rem_euclid(60_000)) as f64 / 1000.0 / speed;
         let next = until_next_page.map_or(to_minute_s, |p| p.min(to_minute_s));
+        tracing::trace!(next, ?until_next_page, to_minute_s, "next wake-up");
         ui.ctx()
             .request_repaint_after(Duration::from_secs_f64(next.clamp(0.05, 3600.0)));
     }

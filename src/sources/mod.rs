@@ -29,11 +29,15 @@ impl Outbox {
         Outbox { tx, repaint }
     }
 
-    /// Sends an update and wakes the UI. Returns false once the UI is gone.
-    pub async fn send(&self, update: Update) -> bool {
-        let ok = self.tx.send(update).await.is_ok();
+    /// Sends updates, then wakes the UI once. Returns false once the UI is gone.
+    pub async fn send(&self, updates: impl IntoIterator<Item = Update>) -> bool {
+        for update in updates {
+            if self.tx.send(update).await.is_err() {
+                return false;
+            }
+        }
         (self.repaint)();
-        ok
+        true
     }
 }
 

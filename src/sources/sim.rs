@@ -33,8 +33,10 @@ pub async fn run(estate: Estate, clock: SimClock, config: SimSourceConfig, out: 
     let now = clock.now_ms();
     let from = now - (config.backfill_h * 3_600_000.0) as i64;
     let started = std::time::Instant::now();
-    for update in estate.history(from, now, tick_ms) {
-        if !out.send(update).await {
+    // History at a minute's step at most: enough for the charts, a fraction of the memory.
+    let history_step_ms = tick_ms.max(60_000);
+    for update in estate.history(from, now, history_step_ms) {
+        if !out.send([update]).await {
             return;
         }
     }
@@ -62,24 +64,21 @@ pub async fn run(estate: Estate, clock: SimClock, config: SimSourceConfig, out: 
         let samples = estate.samples_at(at);
         debug!(at, samples = samples.len(), "simulated tick");
         let source = crate::sim::SOURCE_NAME.to_owned();
-        if !out
-            .send(Update::Samples {
+        let alerts = estate.alerts_at(at);
+        let tick = [
+            Update::Samples {
                 source: source.clone(),
                 at_ms: at,
                 samples,
-            })
-            .await
-        {
-            return;
-        }
-        if !out
-            .send(Update::Alerts {
+            },
+            Update::Alerts {
                 source,
                 at_ms: at,
-                alerts: estate.alerts_at(at),
-            })
-            .await
-        {
+                alerts,
+            },
+        ];
+        // One wake-up per tick: samples and alerts land in the same frame.
+        if !out.send(tick).await {
             return;
         }
     }
