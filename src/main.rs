@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
-use tracing::info;
+use tracing::{info, warn};
 
 use opswall::app::{ScreenshotPlan, WallApp, WallConfig};
 use opswall::kpi::Catalog;
-use opswall::layout::{self, Known, Layout};
+use opswall::layout::{self, Known, Layout, LayoutError};
 use opswall::panels::Ctx;
 use opswall::sim::{Estate, SimClock};
 use opswall::sources::{self, Outbox, sim::SimSourceConfig};
@@ -204,7 +204,10 @@ fn catalog(path: Option<&Path>) -> Result<Catalog> {
 }
 
 /// Loads a layout, or the shipped one (from the working directory, else compiled in).
-fn load_layout(path: Option<&Path>, known: &Known<'_>) -> Result<(Layout, Option<PathBuf>)> {
+fn read_layout(
+    path: Option<&Path>,
+    known: &Known<'_>,
+) -> (Option<PathBuf>, Result<Layout, Vec<LayoutError>>) {
     let path = path
         .map(Path::to_path_buf)
         .or_else(|| Some(PathBuf::from(DEFAULT_LAYOUT)).filter(|p| p.exists()));
@@ -212,6 +215,12 @@ fn load_layout(path: Option<&Path>, known: &Known<'_>) -> Result<(Layout, Option
         Some(p) => layout::load(p, known),
         None => layout::parse(BUILTIN_LAYOUT, DEFAULT_LAYOUT, known),
     };
+    (path, result)
+}
+
+/// Loads a layout for a command that cannot run without a good one.
+fn load_layout(path: Option<&Path>, known: &Known<'_>) -> Result<(Layout, Option<PathBuf>)> {
+    let (path, result) = read_layout(path, known);
     match result {
         Ok(l) => Ok((l, path)),
         Err(errors) => {
@@ -232,7 +241,21 @@ fn run_wall(args: RunArgs) -> Result<()> {
         catalog: &catalog,
         inventory: estate.inventory(),
     };
-    let (layout, layout_path) = load_layout(args.layout.as_deref(), &known)?;
+    // A broken layout file never keeps the wall dark: it opens on the shipped
+    // layout, shows what is wrong, and switches over once the file is fixed.
+    let (layout_path, result) = read_layout(args.layout.as_deref(), &known);
+    let (layout, layout_errors) = match result {
+        Ok(layout) => (layout, Vec::new()),
+        Err(errors) => {
+            warn!(
+                errors = errors.len(),
+                "the layout file has errors; showing the shipped layout until it is fixed"
+            );
+            let builtin = layout::parse(BUILTIN_LAYOUT, DEFAULT_LAYOUT, &known)
+                .map_err(|e| anyhow!("the shipped layout is broken: {}", e[0]))?;
+            (builtin, errors)
+        }
+    };
     let [w, h] = parse_size(&args.size)?;
     let clock = SimClock::new(parse_at(args.at.as_deref())?, args.speed);
 
@@ -280,6 +303,7 @@ fn run_wall(args: RunArgs) -> Result<()> {
             let cfg = WallConfig {
                 layout,
                 layout_path,
+                layout_errors,
                 catalog,
                 store,
                 updates: rx,

@@ -6,6 +6,7 @@
 //! arrives or something is due (page change, clock minute, an animation),
 //! never in a busy loop.
 
+mod carousel;
 pub mod fonts;
 pub mod theme;
 pub mod wall;
@@ -23,6 +24,8 @@ use crate::panels::{Command, Ctx, ViewStates};
 use crate::sim::SimClock;
 use crate::store::{Store, Update};
 
+pub use carousel::Carousel;
+
 /// Asks for exactly one frame soon. egui turns a zero-delay request into two
 /// frames (to let things settle); a wall woken by data needs only one.
 pub fn wake(ctx: &egui::Context) {
@@ -31,15 +34,6 @@ pub fn wake(ctx: &egui::Context) {
 
 /// Updates applied per frame at most, so a burst cannot stall a frame.
 const MAX_UPDATES_PER_FRAME: usize = 256;
-
-/// Where the page carousel is.
-#[derive(Debug, Default)]
-struct Carousel {
-    page: usize,
-    /// UI time the page was shown, seconds.
-    shown_at_s: f64,
-    paused: bool,
-}
 
 /// A screenshot to take after a delay, then quit (for checking the real window).
 #[derive(Clone, Debug)]
@@ -52,6 +46,8 @@ pub struct ScreenshotPlan {
 pub struct WallConfig {
     pub layout: Layout,
     pub layout_path: Option<PathBuf>,
+    /// Problems of the layout file at start-up (the wall then runs the shipped layout).
+    pub layout_errors: Vec<crate::layout::LayoutError>,
     pub catalog: Catalog,
     pub store: Store,
     pub updates: tokio::sync::mpsc::Receiver<Update>,
@@ -82,6 +78,7 @@ impl WallApp {
         let live = cfg.layout_path.clone().map(|p| {
             let ctx = cc.egui_ctx.clone();
             LiveLayout::new(p, cfg.layout.clone(), Arc::new(move || wake(&ctx)))
+                .with_errors(cfg.layout_errors.clone())
         });
         WallApp {
             cfg,
@@ -114,14 +111,11 @@ impl WallApp {
         if live.poll(&known) {
             self.cfg.layout = live.layout().clone();
             self.views.clear();
-            if self.carousel.page >= self.cfg.layout.pages.len() {
-                self.carousel.page = 0;
-            }
         }
     }
 
     fn handle_keys(&mut self, ui: &Ui, now_s: f64) {
-        let n = self.cfg.layout.pages.len().max(1);
+        let pages = self.cfg.layout.pages.len();
         let (left, right, space, f11, esc) = ui.input(|i| {
             (
                 i.key_pressed(Key::ArrowLeft),
@@ -132,46 +126,25 @@ impl WallApp {
             )
         });
         if left {
-            self.show_page((self.carousel.page + n - 1) % n, now_s);
+            self.carousel.step(-1, pages, now_s);
         }
         if right {
-            self.show_page((self.carousel.page + 1) % n, now_s);
+            self.carousel.step(1, pages, now_s);
         }
         if space {
-            self.carousel.paused = !self.carousel.paused;
-            self.carousel.shown_at_s = now_s;
+            self.carousel.toggle_pause(now_s);
         }
-        if f11 || esc {
-            let full = ui.ctx().input(|i| i.viewport().fullscreen.unwrap_or(false));
-            if f11 || full {
-                ui.ctx()
-                    .send_viewport_cmd(ViewportCommand::Fullscreen(f11 && !full));
-            }
+        let full = ui.ctx().input(|i| i.viewport().fullscreen.unwrap_or(false));
+        if f11 || (esc && full) {
+            ui.ctx()
+                .send_viewport_cmd(ViewportCommand::Fullscreen(!full));
         }
-    }
-
-    fn show_page(&mut self, page: usize, now_s: f64) {
-        self.carousel.page = page;
-        self.carousel.shown_at_s = now_s;
     }
 
     /// Advances the carousel; returns seconds until the next page change.
     fn rotate(&mut self, now_s: f64) -> Option<f64> {
-        let n = self.cfg.layout.pages.len();
-        if self.carousel.paused || n < 2 {
-            return None;
-        }
-        let dwell_of = |page: usize| self.cfg.layout.pages.get(page).map_or(60.0, |p| p.dwell_s);
-        let dwell = dwell_of(self.carousel.page);
-        let shown_for = now_s - self.carousel.shown_at_s;
-        // Time only moves forward; an odd clock never stalls the carousel.
-        if shown_for >= dwell || shown_for < 0.0 {
-            let next = (self.carousel.page + 1) % n;
-            let next_dwell = dwell_of(next);
-            self.show_page(next, now_s);
-            return Some(next_dwell);
-        }
-        Some(dwell - shown_for)
+        let dwell: Vec<f64> = self.cfg.layout.pages.iter().map(|p| p.dwell_s).collect();
+        self.carousel.tick(now_s, &dwell)
     }
 
     fn commands(&mut self, commands: Vec<Command>) {

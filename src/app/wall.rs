@@ -181,3 +181,40 @@ pub fn sources_down_ui(ui: &Ui, canvas: Rect, cx: &Ctx<'_>) {
     );
     p.galley(rect.min + vec2(24.0, 10.0), galley, theme::TEXT);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::Pos2;
+
+    const DESIGN: [f32; 2] = [3840.0, 2160.0];
+
+    #[test]
+    fn fit_fill_and_stretch_scale_the_design_canvas() {
+        // A 1080p screen shows the 4K design at half scale in every mode.
+        for mode in [ScaleMode::Fit, ScaleMode::Fill, ScaleMode::Stretch] {
+            assert_eq!(zoom_for(mode, vec2(1920.0, 1080.0), DESIGN, 1.0), 0.5);
+        }
+        // 16:10: fit letterboxes (width decides), fill crops (height decides).
+        assert_eq!(
+            zoom_for(ScaleMode::Fit, vec2(1920.0, 1200.0), DESIGN, 1.0),
+            0.5
+        );
+        let fill = zoom_for(ScaleMode::Fill, vec2(1920.0, 1200.0), DESIGN, 1.0);
+        assert!((fill - 1200.0 / 2160.0).abs() < 1e-6);
+        // A HiDPI display's own scale is divided out.
+        assert_eq!(
+            zoom_for(ScaleMode::Fit, vec2(3840.0, 2160.0), DESIGN, 2.0),
+            0.5
+        );
+    }
+
+    #[test]
+    fn canvas_is_centred_for_fit_and_fill_and_fills_for_stretch() {
+        let avail = Rect::from_min_size(Pos2::ZERO, vec2(3840.0, 2400.0));
+        let fit = canvas_rect(ScaleMode::Fit, avail, DESIGN);
+        assert_eq!(fit.size(), vec2(3840.0, 2160.0));
+        assert_eq!(fit.min.y, 120.0);
+        assert_eq!(canvas_rect(ScaleMode::Stretch, avail, DESIGN), avail);
+    }
+}

@@ -84,6 +84,13 @@ impl LiveLayout {
         }
     }
 
+    /// Starts out showing `errors` (the file was already broken when read).
+    #[must_use]
+    pub fn with_errors(mut self, errors: Vec<super::LayoutError>) -> LiveLayout {
+        self.errors = errors;
+        self
+    }
+
     /// The layout to draw: the newest one that was valid.
     pub fn layout(&self) -> &super::Layout {
         &self.current
