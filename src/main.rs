@@ -343,14 +343,7 @@ fn render(
     let image = opswall::render::render_page(&layout, page, &store, &catalog, at_ms, size)?;
     opswall::render::save_png(&image, out)?;
     if let Some(path) = state {
-        let cx = Ctx {
-            store: &store,
-            catalog: &catalog,
-            layout: &layout,
-            now_ms: at_ms,
-            anim_time_s: 0.0,
-            animations: false,
-        };
+        let cx = Ctx::at_rest(&store, &catalog, &layout, at_ms);
         let at_text = opswall::model::to_utc(at_ms).to_rfc3339();
         let described = opswall::render::describe(&layout, page, &cx, at_text, size)?;
         let json = serde_json::to_string_pretty(&described)?;

@@ -70,6 +70,34 @@ pub fn describe<'a>(
     })
 }
 
+/// A kittest harness drawing page `page` still at `now_ms`, `size_px` pixels.
+/// The one place a page is drawn headless: `render` and the tests share it.
+pub fn harness<'a>(
+    layout: &'a Layout,
+    page: usize,
+    store: &'a Store,
+    catalog: &'a Catalog,
+    now_ms: TimestampMs,
+    size_px: [u32; 2],
+) -> Harness<'a> {
+    let design = layout.wall.design;
+    let window = vec2(size_px[0] as f32, size_px[1] as f32);
+    // One design pixel is one point; pixels per point makes the canvas fill the image.
+    let ppp = wall::zoom_for(layout.wall.scale, window, design, 1.0);
+    let mut views = ViewStates::default();
+    let mut harness = Harness::builder()
+        .with_size(window / ppp)
+        .with_pixels_per_point(ppp)
+        .with_context_setup(fonts::install)
+        .build_ui(move |ui| {
+            let cx = Ctx::at_rest(store, catalog, layout, now_ms);
+            let canvas = wall::canvas_rect(layout.wall.scale, ui.max_rect(), design);
+            wall::page_ui(ui, canvas, page, &cx, &mut views);
+        });
+    harness.run_steps(2);
+    harness
+}
+
 /// Draws a page to an RGBA image of `size_px` pixels.
 pub fn render_page(
     layout: &Layout,
@@ -85,32 +113,9 @@ pub fn render_page(
             layout.pages.len()
         ));
     }
-    let design = layout.wall.design;
-    let window = vec2(size_px[0] as f32, size_px[1] as f32);
-    // One design pixel is one point; pixels per point makes the canvas fill the image.
-    let ppp = wall::zoom_for(layout.wall.scale, window, design, 1.0);
-    let mut views = ViewStates::default();
-    let mut harness = Harness::builder()
-        .with_size(window / ppp)
-        .with_pixels_per_point(ppp)
-        .with_context_setup(fonts::install)
-        .build_ui(|ui| {
-            let cx = Ctx {
-                store,
-                catalog,
-                layout,
-                now_ms,
-                anim_time_s: 0.0,
-                animations: false,
-            };
-            let canvas = wall::canvas_rect(layout.wall.scale, ui.max_rect(), design);
-            wall::page_ui(ui, canvas, page, &cx, &mut views);
-        });
-    harness.run_steps(2);
-    let image = harness
+    harness(layout, page, store, catalog, now_ms, size_px)
         .render()
-        .map_err(|e| anyhow!("headless rendering failed: {e}"))?;
-    Ok(image)
+        .map_err(|e| anyhow!("headless rendering failed: {e}"))
 }
 
 /// Writes a PNG.

@@ -11,7 +11,7 @@ use common::{fixture, single_panel};
 fn snap(name: &str, panel: &str) {
     let f = fixture();
     let layout = f.layout(&single_panel(panel));
-    let mut h = f.harness(&layout, [480.0, 270.0]);
+    let mut h = f.harness(&layout, [480, 270]);
     h.snapshot(name);
 }
 
@@ -87,6 +87,6 @@ fn whole_overview_page() {
     ))
     .unwrap();
     let layout = f.layout(&text);
-    let mut h = f.harness(&layout, [1280.0, 720.0]);
+    let mut h = f.harness(&layout, [1280, 720]);
     h.snapshot("page_overview");
 }

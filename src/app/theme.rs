@@ -54,6 +54,15 @@ pub fn severity(s: Severity) -> Color32 {
     }
 }
 
+/// The colour of a big value: accent when normal, purple when stale, else its severity.
+pub fn value(s: Severity, stale: bool) -> Color32 {
+    match s {
+        _ if stale => STALE,
+        Severity::Normal => ACCENT,
+        s => severity(s),
+    }
+}
+
 /// A colour at a fraction of its opacity.
 pub fn faded(c: Color32, alpha: f32) -> Color32 {
     c.gamma_multiply(alpha)

@@ -140,16 +140,7 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &GaugeModel) {
             Stroke::new(radius * 0.05, theme::faded(theme::severity(*sev), 0.8)),
         ));
     }
-    let color = if m.reading.stale {
-        theme::STALE
-    } else {
-        theme::severity(m.severity)
-    };
-    let color = if m.severity == Severity::Normal && !m.reading.stale {
-        theme::ACCENT
-    } else {
-        color
-    };
+    let color = theme::value(m.severity, m.reading.stale);
     if let Some(v) = m.reading.value {
         painter.add(Shape::line(
             arc(center, radius * 0.8, 0.0, frac(v)),

@@ -41,7 +41,7 @@ pub struct Ctx<'a> {
     pub animations: bool,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     /// The wall's time zone offset, ms.
     pub fn utc_offset_ms(&self) -> i64 {
         i64::from(self.layout.wall.utc_offset_h) * 3_600_000
@@ -67,6 +67,33 @@ impl Ctx<'_> {
             .filter(|t| kind.is_none_or(|k| t.kind == k))
             .filter(|t| systems.is_empty() || systems.contains(&t.system))
             .collect()
+    }
+
+    /// Age of the oldest stale source, if any source is stale: what panels
+    /// that draw on every source (alerts, health grids) show as their age.
+    pub fn sources_stale_age_s(&self) -> Option<f64> {
+        self.store
+            .sources()
+            .filter(|s| s.is_stale(self.now_ms))
+            .map(|s| s.age_s(self.now_ms).unwrap_or(f64::INFINITY))
+            .reduce(f64::max)
+    }
+
+    /// A still picture at `now_ms`: nothing animates (renders, tests).
+    pub fn at_rest(
+        store: &'a Store,
+        catalog: &'a Catalog,
+        layout: &'a Layout,
+        now_ms: TimestampMs,
+    ) -> Ctx<'a> {
+        Ctx {
+            store,
+            catalog,
+            layout,
+            now_ms,
+            anim_time_s: 0.0,
+            animations: false,
+        }
     }
 
     /// A target's display name, or its id when unknown.

@@ -228,16 +228,7 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
 
 pub fn ui(ui: &mut Ui, rect: Rect, m: &StatModel, cx: &Ctx<'_>, view: &mut PanelView) {
     let painter = ui.painter();
-    let color = if m.reading.stale {
-        theme::STALE
-    } else {
-        theme::severity(m.severity)
-    };
-    let color = if m.severity == Severity::Normal && !m.reading.stale {
-        theme::ACCENT
-    } else {
-        color
-    };
+    let color = theme::value(m.severity, m.reading.stale);
 
     // Label on top, number in the middle, sparkline at the bottom.
     painter.text(

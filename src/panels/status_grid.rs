@@ -65,12 +65,7 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> StatusGridModel {
         }
     }
     // Staleness of the grid: the sources behind it.
-    let stale_age_s = cx
-        .store
-        .sources()
-        .filter(|s| s.is_stale(cx.now_ms))
-        .map(|s| s.age_s(cx.now_ms).unwrap_or(f64::INFINITY))
-        .reduce(f64::max);
+    let stale_age_s = cx.sources_stale_age_s();
     StatusGridModel {
         groups,
         counts,

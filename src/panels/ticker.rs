@@ -72,12 +72,7 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> TickerModel {
             .then(b.first_seen_ms.cmp(&a.first_seen_ms))
             .then_with(|| a.id.cmp(&b.id))
     });
-    let stale_age_s = cx
-        .store
-        .sources()
-        .filter(|s| s.is_stale(cx.now_ms))
-        .map(|s| s.age_s(cx.now_ms).unwrap_or(f64::INFINITY))
-        .reduce(f64::max);
+    let stale_age_s = cx.sources_stale_age_s();
     TickerModel {
         active: alerts.iter().filter(|a| !a.recovered).count(),
         alerts,

@@ -4,13 +4,10 @@
 #![allow(dead_code, reason = "each test binary uses part of the shared helpers")]
 #![expect(clippy::unwrap_used, reason = "a test helper fails loudly")]
 
-use egui::vec2;
 use egui_kittest::Harness;
 
-use opswall::app::{fonts, wall};
 use opswall::kpi::Catalog;
 use opswall::layout::{self, Known, Layout};
-use opswall::panels::{Ctx, ViewStates};
 use opswall::sim::Estate;
 use opswall::store::Store;
 
@@ -48,37 +45,9 @@ impl Fixture {
         layout::parse(text, "test.toml", &known).unwrap_or_else(|e| panic!("{e:?}"))
     }
 
-    /// A harness drawing page 0 of `layout` at `size_px`, one design pixel per `1/ppp` pixels.
-    pub fn harness<'a>(&'a self, layout: &'a Layout, size_px: [f32; 2]) -> Harness<'a> {
-        let ppp = wall::zoom_for(
-            layout.wall.scale,
-            vec2(size_px[0], size_px[1]),
-            layout.wall.design,
-            1.0,
-        );
-        let mut views = ViewStates::default();
-        let store = &self.store;
-        let catalog = &self.catalog;
-        let now_ms = at_ms();
-        let mut harness = Harness::builder()
-            .with_size(vec2(size_px[0], size_px[1]) / ppp)
-            .with_pixels_per_point(ppp)
-            .with_context_setup(fonts::install)
-            .build_ui(move |ui| {
-                let cx = Ctx {
-                    store,
-                    catalog,
-                    layout,
-                    now_ms,
-                    anim_time_s: 0.0,
-                    animations: false,
-                };
-                let canvas =
-                    wall::canvas_rect(layout.wall.scale, ui.max_rect(), layout.wall.design);
-                wall::page_ui(ui, canvas, 0, &cx, &mut views);
-            });
-        harness.run_steps(2);
-        harness
+    /// A harness drawing page 0 of `layout` at `size_px`.
+    pub fn harness<'a>(&'a self, layout: &'a Layout, size_px: [u32; 2]) -> Harness<'a> {
+        opswall::render::harness(layout, 0, &self.store, &self.catalog, at_ms(), size_px)
     }
 }
 
