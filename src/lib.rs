@@ -1,7 +1,7 @@
 //! opswall: a native command-center wall for a tax bureau's operations center.
 //!
 //! Data flows through the modules in this order:
-//! [`sources`] (and the simulated estate, [`sim`]) → [`store`] → [`kpi`] →
+//! [`sources`] (and the simulated estate, [`sim`]) → [`store`] → [`kpi`] and [`sla`] →
 //! [`layout`] → [`panels`] → [`app`]. [`render`] and [`bench`] draw the same
 //! panels without a window. See `ARCHITECTURE.md`.
 
@@ -14,6 +14,7 @@ pub mod model;
 pub mod panels;
 pub mod render;
 pub mod sim;
+pub mod sla;
 pub mod sources;
 pub mod store;
 

@@ -5,8 +5,12 @@
 //! the store keeps them; KPI evaluation, panels and the render JSON read them.
 //! Nothing here knows where a number came from.
 
+mod ticket;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+pub use ticket::{Priority, Ticket, TicketKind};
 
 /// Milliseconds since the Unix epoch, UTC. Every timestamp inside opswall.
 pub type TimestampMs = i64;
