@@ -55,6 +55,11 @@ impl TicketKind {
         }
     }
 
+    /// Whether a fault report (故障报告) follows resolution.
+    pub fn has_fault_report(self) -> bool {
+        matches!(self, TicketKind::Incident | TicketKind::Emergency)
+    }
+
     /// The stages of the kind's process, in order.
     pub fn stages(self) -> &'static [&'static str] {
         match self {

@@ -19,7 +19,7 @@ const MAX_DURATION_MS: i64 = 5 * HOUR_MS;
 pub const RECOVERED_SHOWN_MS: i64 = 10 * MINUTE_MS;
 
 /// Duty engineers who acknowledge and own alerts.
-const ENGINEERS: [&str; 6] = ["张伟", "李娜", "王强", "刘洋", "陈静", "杨帆"];
+pub const ENGINEERS: [&str; 6] = ["张伟", "李娜", "王强", "刘洋", "陈静", "杨帆"];
 
 /// What went wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +54,10 @@ pub struct Incident {
     pub id: String,
     /// Minutes from first seen until an engineer acknowledges.
     ack_after_min: i64,
-    engineer: usize,
+    /// Which draw of its hour slot it came from.
+    pub attempt: u64,
+    /// Index into [`ENGINEERS`] of who owns it.
+    pub engineer: usize,
 }
 
 impl Incident {
@@ -86,7 +89,7 @@ impl Incident {
         self.start_ms + ((self.end_ms - self.start_ms) as f64 * share) as i64
     }
 
-    fn severity(&self) -> Severity {
+    pub fn severity(&self) -> Severity {
         match self.kind {
             IncidentKind::LockWaits | IncidentKind::JmsBacklog if self.peak < 0.8 => {
                 Severity::Warning
@@ -95,7 +98,7 @@ impl Incident {
         }
     }
 
-    fn message(&self) -> &'static str {
+    pub fn message(&self) -> &'static str {
         match self.kind {
             IncidentKind::StuckThreads => "WebLogic阻塞线程超限",
             IncidentKind::JdbcExhausted => "JDBC连接池耗尽",
@@ -224,9 +227,28 @@ fn incidents_in_slot(seed: u64, slot: i64, candidates: &Candidates) -> Vec<Incid
             end_ms: start_ms + duration_ms.min(MAX_DURATION_MS),
             peak: d.range(0.6, 1.0),
             id: format!("SIM-{slot}-{attempt}"),
+            attempt,
             ack_after_min: d.range(2.0, 25.0) as i64,
             engineer: d.index(ENGINEERS.len()),
         });
+    }
+    out
+}
+
+/// Every incident that starts in `[from_ms, to_ms]`.
+pub fn incidents_starting(
+    seed: u64,
+    from_ms: TimestampMs,
+    to_ms: TimestampMs,
+    candidates: &Candidates,
+) -> Vec<Incident> {
+    let mut out = Vec::new();
+    for slot in from_ms.div_euclid(HOUR_MS)..=to_ms.div_euclid(HOUR_MS) {
+        out.extend(
+            incidents_in_slot(seed, slot, candidates)
+                .into_iter()
+                .filter(|i| (from_ms..=to_ms).contains(&i.start_ms)),
+        );
     }
     out
 }

@@ -8,6 +8,7 @@
 //! instant show the same numbers, and history can be backfilled at once.
 
 mod clock;
+mod desk;
 mod dynamics;
 pub mod estate;
 mod incidents;
@@ -116,34 +117,47 @@ impl Estate {
     }
 
     /// Updates that bring a store to the state a live source would have left
-    /// it in at `to_ms`: inventory, samples every `step_ms` since `from_ms`,
-    /// and the alerts at `to_ms`.
-    pub fn history(&self, from_ms: TimestampMs, to_ms: TimestampMs, step_ms: i64) -> Vec<Update> {
+    /// it in at `to_ms`: inventory, samples every `step_ms` since `from_ms`
+    /// (one update per instant, made as they are taken, so a long history
+    /// never sits in memory twice), then the alerts and tickets at `to_ms`.
+    pub fn history(
+        &self,
+        from_ms: TimestampMs,
+        to_ms: TimestampMs,
+        step_ms: i64,
+    ) -> impl Iterator<Item = Update> + '_ {
         let step_ms = step_ms.max(1_000);
         let first = from_ms.div_euclid(step_ms) * step_ms;
-        let mut samples = Vec::new();
-        let mut t = first;
-        while t <= to_ms {
-            samples.extend(self.samples_at(t));
-            t += step_ms;
-        }
-        let last = t - step_ms;
-        vec![
-            Update::Inventory {
-                source: SOURCE_NAME.to_owned(),
-                inventory: self.inventory.clone(),
-            },
-            Update::Samples {
-                source: SOURCE_NAME.to_owned(),
-                at_ms: last,
-                samples,
-            },
-            Update::Alerts {
-                source: SOURCE_NAME.to_owned(),
-                at_ms: last,
-                alerts: self.alerts_at(to_ms),
-            },
-        ]
+        let last = to_ms.div_euclid(step_ms) * step_ms;
+        let source = || SOURCE_NAME.to_owned();
+        let inventory = Update::Inventory {
+            source: source(),
+            inventory: self.inventory.clone(),
+        };
+        let instants = (0..)
+            .map(move |i| first + i * step_ms)
+            .take_while(move |t| *t <= last);
+        let samples = instants.map(move |t| Update::Samples {
+            source: source(),
+            at_ms: t,
+            samples: self.samples_at(t),
+        });
+        let tail = std::iter::once_with(move || {
+            [
+                Update::Alerts {
+                    source: source(),
+                    at_ms: last,
+                    alerts: self.alerts_at(to_ms),
+                },
+                Update::Tickets {
+                    source: source(),
+                    at_ms: last,
+                    tickets: self.tickets_at(to_ms),
+                },
+            ]
+        })
+        .flatten();
+        std::iter::once(inventory).chain(samples).chain(tail)
     }
 }
 

@@ -65,7 +65,13 @@ pub async fn run(estate: Estate, clock: SimClock, config: SimSourceConfig, out: 
         debug!(at, samples = samples.len(), "simulated tick");
         let source = crate::sim::SOURCE_NAME.to_owned();
         let alerts = estate.alerts_at(at);
+        let tickets = estate.tickets_at(at);
         let tick = [
+            Update::Tickets {
+                source: source.clone(),
+                at_ms: at,
+                tickets,
+            },
             Update::Samples {
                 source: source.clone(),
                 at_ms: at,

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 pub use decimate::decimate_min_max;
 
-use crate::model::{Alert, Inventory, Sample, SeriesKey, Target, TimestampMs};
+use crate::model::{Alert, Inventory, Sample, SeriesKey, Target, Ticket, TimestampMs};
 
 /// Something a source learned, sent to the UI thread.
 #[derive(Clone, Debug)]
@@ -36,6 +36,12 @@ pub enum Update {
         source: String,
         at_ms: TimestampMs,
         alerts: Vec<Alert>,
+    },
+    /// The source's tickets as they stand: open ones and this month's.
+    Tickets {
+        source: String,
+        at_ms: TimestampMs,
+        tickets: Vec<Ticket>,
     },
     /// A fetch failed; the last good data stays.
     Failed {
@@ -82,6 +88,8 @@ pub struct Limits {
     pub max_series: usize,
     /// Alerts kept, newest first.
     pub max_alerts: usize,
+    /// Tickets kept per source, newest first.
+    pub max_tickets: usize,
 }
 
 impl Default for Limits {
@@ -91,6 +99,7 @@ impl Default for Limits {
             retention_ms: 24 * 3_600_000,
             max_series: 20_000,
             max_alerts: 2_000,
+            max_tickets: 5_000,
         }
     }
 }
@@ -173,6 +182,7 @@ pub struct Store {
     alerts_by_source: BTreeMap<String, Vec<Alert>>,
     /// All sources' alerts, newest first, at most `max_alerts`.
     alerts: Vec<Alert>,
+    tickets_by_source: BTreeMap<String, Vec<Ticket>>,
     sources: BTreeMap<String, SourceState>,
     generation: u64,
 }
@@ -225,6 +235,23 @@ impl Store {
                 alerts.truncate(self.limits.max_alerts);
                 self.alerts_by_source.insert(source.clone(), alerts);
                 self.merge_alerts();
+                let state = self.source_mut(&source);
+                state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
+                state.error = None;
+            }
+            Update::Tickets {
+                source,
+                at_ms,
+                mut tickets,
+            } => {
+                // Keep the newest when a source sends more than the bound.
+                tickets.sort_by(|a, b| {
+                    b.reported_ms
+                        .cmp(&a.reported_ms)
+                        .then_with(|| a.id.cmp(&b.id))
+                });
+                tickets.truncate(self.limits.max_tickets);
+                self.tickets_by_source.insert(source.clone(), tickets);
                 let state = self.source_mut(&source);
                 state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
                 state.error = None;
@@ -312,6 +339,11 @@ impl Store {
     /// Newest first.
     pub fn alerts(&self) -> &[Alert] {
         &self.alerts
+    }
+
+    /// Every source's tickets, newest first within a source.
+    pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
+        self.tickets_by_source.values().flatten()
     }
 
     pub fn sources(&self) -> impl Iterator<Item = &SourceState> {
