@@ -71,6 +71,7 @@ pub fn measure(
     let zoom = wall::zoom_for(layout.wall.scale, screen.size(), layout.wall.design, 1.0);
     ctx.set_zoom_factor(zoom);
     let mut views = ViewStates::default();
+    let sla = crate::sla::Policy::builtin();
     let mut times = Vec::with_capacity(frames);
     let mut vertices = 0;
     for i in 0..(frames + warmup) {
@@ -84,6 +85,7 @@ pub fn measure(
             let cx = Ctx {
                 store,
                 catalog,
+                sla: &sla,
                 layout,
                 now_ms,
                 anim_time_s: i as f64 / 60.0,

@@ -40,6 +40,9 @@ struct RunArgs {
     /// KPI catalogue file; the shipped one by default.
     #[arg(long)]
     catalog: Option<PathBuf>,
+    /// SLA policy file; the shipped one by default.
+    #[arg(long)]
+    sla: Option<PathBuf>,
     /// Seed of the simulated estate.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -203,6 +206,16 @@ fn catalog(path: Option<&Path>) -> Result<Catalog> {
     }
 }
 
+fn sla_policy(path: Option<&Path>) -> Result<opswall::sla::Policy> {
+    let Some(p) = path else {
+        return Ok(opswall::sla::Policy::builtin());
+    };
+    let text =
+        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+    opswall::sla::Policy::parse(&text, &p.display().to_string())
+        .map_err(|errors| anyhow!("{}", errors.join("\n")))
+}
+
 /// Loads a layout, or the shipped one (from the working directory, else compiled in).
 fn read_layout(
     path: Option<&Path>,
@@ -236,6 +249,7 @@ fn load_layout(path: Option<&Path>, known: &Known<'_>) -> Result<(Layout, Option
 
 fn run_wall(args: RunArgs) -> Result<()> {
     let catalog = catalog(args.catalog.as_deref())?;
+    let sla = sla_policy(args.sla.as_deref())?;
     let estate = Estate::new(args.seed);
     let known = Known {
         catalog: &catalog,
@@ -305,6 +319,7 @@ fn run_wall(args: RunArgs) -> Result<()> {
                 layout_path,
                 layout_errors,
                 catalog,
+                sla,
                 store,
                 updates: rx,
                 clock,
@@ -340,10 +355,11 @@ fn render(
     let at_ms = parse_at(at)?;
     let store = opswall::render::sim_store(&estate, at_ms);
 
-    let image = opswall::render::render_page(&layout, page, &store, &catalog, at_ms, size)?;
+    let sla = opswall::sla::Policy::builtin();
+    let image = opswall::render::render_page(&layout, page, &store, &catalog, &sla, at_ms, size)?;
     opswall::render::save_png(&image, out)?;
     if let Some(path) = state {
-        let cx = Ctx::at_rest(&store, &catalog, &layout, at_ms);
+        let cx = Ctx::at_rest(&store, &catalog, &sla, &layout, at_ms);
         let at_text = opswall::model::to_utc(at_ms).to_rfc3339();
         let described = opswall::render::describe(&layout, page, &cx, at_text, size)?;
         let json = serde_json::to_string_pretty(&described)?;

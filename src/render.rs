@@ -14,6 +14,7 @@ use crate::layout::Layout;
 use crate::model::TimestampMs;
 use crate::panels::{self, Ctx, PanelState, ViewStates};
 use crate::sim::Estate;
+use crate::sla::Policy;
 use crate::store::{Limits, Store};
 
 /// Simulated history loaded before a render, hours.
@@ -77,6 +78,7 @@ pub fn harness<'a>(
     page: usize,
     store: &'a Store,
     catalog: &'a Catalog,
+    sla: &'a Policy,
     now_ms: TimestampMs,
     size_px: [u32; 2],
 ) -> Harness<'a> {
@@ -90,7 +92,7 @@ pub fn harness<'a>(
         .with_pixels_per_point(ppp)
         .with_context_setup(fonts::install)
         .build_ui(move |ui| {
-            let cx = Ctx::at_rest(store, catalog, layout, now_ms);
+            let cx = Ctx::at_rest(store, catalog, sla, layout, now_ms);
             let canvas = wall::canvas_rect(layout.wall.scale, ui.max_rect(), design);
             wall::page_ui(ui, canvas, page, &cx, &mut views);
         });
@@ -104,6 +106,7 @@ pub fn render_page(
     page: usize,
     store: &Store,
     catalog: &Catalog,
+    sla: &Policy,
     now_ms: TimestampMs,
     size_px: [u32; 2],
 ) -> Result<image::RgbaImage> {
@@ -113,7 +116,7 @@ pub fn render_page(
             layout.pages.len()
         ));
     }
-    harness(layout, page, store, catalog, now_ms, size_px)
+    harness(layout, page, store, catalog, sla, now_ms, size_px)
         .render()
         .map_err(|e| anyhow!("headless rendering failed: {e}"))
 }

@@ -14,7 +14,7 @@ fn a_stat_keeps_its_last_good_value_and_says_how_old_it_is() {
         "kind = \"stat\"\ntitle = \"在线用户\"\nkpi = \"etax_online_users\"\ntarget = \"etax-portal\"",
     ));
     let panel = &layout.pages[0].panels[0];
-    let fresh = Ctx::at_rest(&f.store, &f.catalog, &layout, at_ms());
+    let fresh = Ctx::at_rest(&f.store, &f.catalog, &f.sla, &layout, at_ms());
     let state = panels::state(panel, &fresh);
     assert!(!state.stale);
     let Model::Stat(m) = &state.shows else {
@@ -48,7 +48,7 @@ fn a_target_going_silent_turns_its_tile_unknown_or_worse_not_normal() {
     let f = fixture();
     let layout = f.layout(&single_panel("kind = \"status_grid\"\ntargets = \"host\""));
     let panel = &layout.pages[0].panels[0];
-    let cx = Ctx::at_rest(&f.store, &f.catalog, &layout, at_ms() + 3_600_000);
+    let cx = Ctx::at_rest(&f.store, &f.catalog, &f.sla, &layout, at_ms() + 3_600_000);
     let Model::StatusGrid(m) = panels::state(panel, &cx).shows else {
         panic!("not a grid")
     };

@@ -90,3 +90,32 @@ fn whole_overview_page() {
     let mut h = f.harness(&layout, [1280, 720]);
     h.snapshot("page_overview");
 }
+
+#[test]
+fn ticket_board() {
+    snap(
+        "ticket_board",
+        "kind = \"ticket_board\"\ntitle = \"工单看板\"",
+    );
+}
+
+#[test]
+fn sla_stats() {
+    snap("sla_stats", "kind = \"sla_stats\"\ntitle = \"本月SLA统计\"");
+}
+
+#[test]
+fn fault_reports() {
+    snap(
+        "fault_reports",
+        "kind = \"fault_reports\"\ntitle = \"故障报告待提交\"",
+    );
+}
+
+#[test]
+fn process() {
+    snap(
+        "process",
+        "kind = \"process\"\ntitle = \"数据维护流程\"\nticket_kind = \"data_maintenance\"",
+    );
+}

@@ -49,6 +49,7 @@ pub struct WallConfig {
     /// Problems of the layout file at start-up (the wall then runs the shipped layout).
     pub layout_errors: Vec<crate::layout::LayoutError>,
     pub catalog: Catalog,
+    pub sla: crate::sla::Policy,
     pub store: Store,
     pub updates: tokio::sync::mpsc::Receiver<Update>,
     pub clock: SimClock,
@@ -236,6 +237,7 @@ impl eframe::App for WallApp {
         let cx = Ctx {
             store: &self.cfg.store,
             catalog: &self.cfg.catalog,
+            sla: &self.cfg.sla,
             layout: &self.cfg.layout,
             now_ms,
             anim_time_s: now_s,

@@ -95,4 +95,7 @@ pub struct RawPanel {
     pub min_severity: Option<Spanned<String>>,
     #[serde(default)]
     pub sort: Option<Spanned<String>>,
+    /// Ticket kind (`emergency`, `data_maintenance`, `patch_release`…).
+    #[serde(default)]
+    pub ticket_kind: Option<Spanned<String>>,
 }

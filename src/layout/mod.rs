@@ -67,10 +67,14 @@ pub enum PanelKind {
     Ticker,
     Text,
     Image,
+    TicketBoard,
+    SlaStats,
+    FaultReports,
+    Process,
 }
 
 impl PanelKind {
-    const ALL: [(&'static str, PanelKind); 9] = [
+    const ALL: [(&'static str, PanelKind); 13] = [
         ("header", PanelKind::Header),
         ("stat", PanelKind::Stat),
         ("gauge", PanelKind::Gauge),
@@ -80,6 +84,10 @@ impl PanelKind {
         ("ticker", PanelKind::Ticker),
         ("text", PanelKind::Text),
         ("image", PanelKind::Image),
+        ("ticket_board", PanelKind::TicketBoard),
+        ("sla_stats", PanelKind::SlaStats),
+        ("fault_reports", PanelKind::FaultReports),
+        ("process", PanelKind::Process),
     ];
 
     fn parse(s: &str) -> Option<PanelKind> {
@@ -122,6 +130,12 @@ pub enum Metric {
     UnhealthyTargets,
     /// Share of those targets that are healthy, percent.
     HealthyPct,
+    /// Tickets not yet resolved.
+    OpenTickets,
+    /// SLA clocks running past their due time.
+    BreachedClocks,
+    /// SLA clocks running past their near-breach share.
+    NearBreachClocks,
 }
 
 /// One explicitly named series of a chart.
@@ -154,6 +168,8 @@ pub struct Binding {
     pub min_severity: Severity,
     /// Largest first unless `sort = "asc"`.
     pub ascending: bool,
+    /// Ticket kind a process or ticket panel covers.
+    pub ticket_kind: Option<crate::model::TicketKind>,
 }
 
 /// A resolved panel.
@@ -481,9 +497,12 @@ impl Resolver<'_> {
                 "unacked_alerts" => Some(Metric::UnackedAlerts),
                 "unhealthy_targets" => Some(Metric::UnhealthyTargets),
                 "healthy_pct" => Some(Metric::HealthyPct),
+                "open_tickets" => Some(Metric::OpenTickets),
+                "breached_clocks" => Some(Metric::BreachedClocks),
+                "near_breach_clocks" => Some(Metric::NearBreachClocks),
                 other => {
                     let msg = format!(
-                        "unknown metric `{other}`; use active_alerts, critical_alerts, unacked_alerts, unhealthy_targets or healthy_pct"
+                        "unknown metric `{other}`; use active_alerts, critical_alerts, unacked_alerts, unhealthy_targets, healthy_pct, open_tickets, breached_clocks or near_breach_clocks"
                     );
                     self.error(self.line(m), msg);
                     None
@@ -515,6 +534,21 @@ impl Resolver<'_> {
             }
         }
         b.image = p.image.as_ref().map(|i| i.get_ref().clone());
+        if let Some(k) = &p.ticket_kind {
+            b.ticket_kind = crate::model::TicketKind::from_key(k.get_ref());
+            if b.ticket_kind.is_none() {
+                let names: Vec<&str> = crate::model::TicketKind::ALL
+                    .iter()
+                    .map(|k| k.key())
+                    .collect();
+                let msg = format!(
+                    "unknown ticket_kind `{}`; known: {}",
+                    k.get_ref(),
+                    names.join(", ")
+                );
+                self.error(self.line(k), msg);
+            }
+        }
         self.require(kind, p, &b, line);
         b
     }
@@ -543,6 +577,9 @@ impl Resolver<'_> {
             PanelKind::Image if b.image.is_none() => {
                 Some("an image panel needs `image` (a file in assets/)")
             }
+            PanelKind::Process if p.ticket_kind.is_none() => Some(
+                "a process panel needs `ticket_kind` (emergency, data_maintenance or patch_release)",
+            ),
             _ => None,
         };
         if let Some(m) = missing {

@@ -6,14 +6,19 @@
 //! anything a user asks for comes back as a [`Command`].
 
 mod chrome;
+mod fault_reports;
 mod gauge;
 mod header;
 mod image;
+mod process;
+mod sla_stats;
 mod stat;
 mod status_grid;
 mod table;
 mod text;
 mod ticker;
+mod ticket_board;
+mod tickets;
 mod timeseries;
 pub mod view;
 
@@ -24,6 +29,7 @@ use crate::kpi::Catalog;
 use crate::kpi::health::kpi_severity;
 use crate::layout::{Layout, Panel, PanelKind};
 use crate::model::{Severity, Target, TimestampMs};
+use crate::sla::Policy;
 use crate::store::Store;
 
 pub use view::{PanelView, ViewStates};
@@ -32,6 +38,7 @@ pub use view::{PanelView, ViewStates};
 pub struct Ctx<'a> {
     pub store: &'a Store,
     pub catalog: &'a Catalog,
+    pub sla: &'a Policy,
     pub layout: &'a Layout,
     /// The data clock: what "now" is for staleness and ranges.
     pub now_ms: TimestampMs,
@@ -83,12 +90,14 @@ impl<'a> Ctx<'a> {
     pub fn at_rest(
         store: &'a Store,
         catalog: &'a Catalog,
+        sla: &'a Policy,
         layout: &'a Layout,
         now_ms: TimestampMs,
     ) -> Ctx<'a> {
         Ctx {
             store,
             catalog,
+            sla,
             layout,
             now_ms,
             anim_time_s: 0.0,
@@ -155,6 +164,10 @@ pub enum Model {
     Ticker(ticker::TickerModel),
     Text(text::TextModel),
     Image(image::ImageModel),
+    TicketBoard(ticket_board::TicketBoardModel),
+    SlaStats(sla_stats::SlaStatsModel),
+    FaultReports(fault_reports::FaultReportsModel),
+    Process(process::ProcessModel),
 }
 
 impl Model {
@@ -188,7 +201,22 @@ impl Model {
                 .map(|a| a.severity)
                 .max()
                 .unwrap_or(Severity::Normal),
-            Model::Header(_) | Model::Text(_) | Model::Image(_) => Severity::Normal,
+            Model::TicketBoard(m) if m.breached > 0 => Severity::Critical,
+            Model::FaultReports(m)
+                if m.rows
+                    .iter()
+                    .any(|r| r.clock.state == crate::sla::ClockState::Breached) =>
+            {
+                Severity::Critical
+            }
+            Model::SlaStats(m) if m.met_pct.is_some_and(|v| v < 90.0) => Severity::Warning,
+            Model::Header(_)
+            | Model::Text(_)
+            | Model::Image(_)
+            | Model::TicketBoard(_)
+            | Model::SlaStats(_)
+            | Model::FaultReports(_)
+            | Model::Process(_) => Severity::Normal,
         }
     }
 
@@ -207,6 +235,10 @@ impl Model {
             Model::Table(m) => m.stale_age_s,
             Model::StatusGrid(m) => m.stale_age_s,
             Model::Ticker(m) => m.stale_age_s,
+            Model::TicketBoard(m) => m.stale_age_s,
+            Model::SlaStats(m) => m.stale_age_s,
+            Model::FaultReports(m) => m.stale_age_s,
+            Model::Process(m) => m.stale_age_s,
             Model::Header(_) | Model::Text(_) | Model::Image(_) => None,
         }
     }
@@ -231,6 +263,10 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>, view: Option<&PanelView>) -> Model {
         PanelKind::Ticker => Model::Ticker(ticker::model(panel, cx)),
         PanelKind::Text => Model::Text(text::model(panel)),
         PanelKind::Image => Model::Image(image::model(panel)),
+        PanelKind::TicketBoard => Model::TicketBoard(ticket_board::model(panel, cx)),
+        PanelKind::SlaStats => Model::SlaStats(sla_stats::model(panel, cx)),
+        PanelKind::FaultReports => Model::FaultReports(fault_reports::model(panel, cx)),
+        PanelKind::Process => Model::Process(process::model(panel, cx)),
     }
 }
 
@@ -260,6 +296,10 @@ pub fn panel_ui(
         Model::Ticker(m) => ticker::ui(&mut child, body, m, cx, view),
         Model::Text(m) => text::ui(&mut child, body, m),
         Model::Image(m) => image::ui(&mut child, body, m),
+        Model::TicketBoard(m) => ticket_board::ui(&mut child, body, m, cx),
+        Model::SlaStats(m) => sla_stats::ui(&mut child, body, m),
+        Model::FaultReports(m) => fault_reports::ui(&mut child, body, m),
+        Model::Process(m) => process::ui(&mut child, body, m),
         Model::Header(_) => {}
     }
     commands

@@ -144,6 +144,66 @@ fn spark(cx: &Ctx<'_>, kpi: &str, target: &str, range_min: u32) -> Vec<f64> {
         .collect()
 }
 
+/// Ticket counts: open tickets, or running clocks in a state, with a label saying what else is going on.
+fn ticket_metric(
+    metric: Metric,
+    cx: &Ctx<'_>,
+    systems: &[String],
+) -> (f64, Severity, &'static str, String) {
+    use crate::sla::ClockState;
+    let open: Vec<_> = cx
+        .store
+        .tickets()
+        .filter(|t| !t.is_resolved() && (systems.is_empty() || systems.contains(&t.system)))
+        .collect();
+    // Every running clock counts, fault-report clocks of resolved tickets too.
+    let count = |state: ClockState| {
+        cx.store
+            .tickets()
+            .filter(|t| systems.is_empty() || systems.contains(&t.system))
+            .flat_map(|t| cx.sla.clocks(t, cx.now_ms))
+            .filter(|c| c.state == state)
+            .count()
+    };
+    match metric {
+        Metric::BreachedClocks => {
+            let n = count(ClockState::Breached);
+            let sev = if n > 0 {
+                Severity::Critical
+            } else {
+                Severity::Normal
+            };
+            (n as f64, sev, "项", format!("未解决工单 {}", open.len()))
+        }
+        Metric::NearBreachClocks => {
+            let n = count(ClockState::NearBreach);
+            let sev = if n > 0 {
+                Severity::Warning
+            } else {
+                Severity::Normal
+            };
+            (
+                n as f64,
+                sev,
+                "项",
+                format!("预警 {}", count(ClockState::Warning)),
+            )
+        }
+        _ => {
+            let urgent = open
+                .iter()
+                .filter(|t| t.priority == crate::model::Priority::Urgent)
+                .count();
+            (
+                open.len() as f64,
+                Severity::Normal,
+                "张",
+                format!("其中紧急 {urgent}"),
+            )
+        }
+    }
+}
+
 fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
     let b = &panel.binding;
     let alerts = cx.store.alerts().iter().filter(|a| a.cleared_ms.is_none());
@@ -171,6 +231,9 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
             let unacked = active.iter().filter(|a| !a.acknowledged).count();
             let label = format!("已确认 {} · 未确认 {unacked}", active.len() - unacked);
             (n, sev, "条", label)
+        }
+        Metric::OpenTickets | Metric::BreachedClocks | Metric::NearBreachClocks => {
+            ticket_metric(metric, cx, &b.systems)
         }
         Metric::UnhealthyTargets | Metric::HealthyPct => {
             let targets = cx.targets(b.target_kind, &b.systems);

@@ -257,8 +257,8 @@ fn day_plans(estate: &Estate, date: NaiveDate) -> Vec<Plan> {
         ));
     }
     if workday {
-        for i in 0..d.index(3) {
-            let start = beijing(date, 9, 0) + (d.range(0.0, 7.0) * HOUR as f64) as i64;
+        for i in 0..=d.index(3) {
+            let start = beijing(date, 8, 30) + (d.range(0.0, 8.0) * HOUR as f64) as i64;
             let system = systems[d.index(systems.len())];
             let title = DATA_JOBS[d.index(DATA_JOBS.len())].to_owned();
             let stages: Vec<f64> = (0..7).map(|_| d.range(20.0, 150.0)).collect();

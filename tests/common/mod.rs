@@ -21,6 +21,7 @@ pub fn at_ms() -> i64 {
 
 pub struct Fixture {
     pub catalog: Catalog,
+    pub sla: opswall::sla::Policy,
     pub estate: Estate,
     pub store: Store,
 }
@@ -31,6 +32,7 @@ pub fn fixture() -> Fixture {
     let store = opswall::render::sim_store(&estate, at_ms());
     Fixture {
         catalog,
+        sla: opswall::sla::Policy::builtin(),
         estate,
         store,
     }
@@ -47,7 +49,15 @@ impl Fixture {
 
     /// A harness drawing page 0 of `layout` at `size_px`.
     pub fn harness<'a>(&'a self, layout: &'a Layout, size_px: [u32; 2]) -> Harness<'a> {
-        opswall::render::harness(layout, 0, &self.store, &self.catalog, at_ms(), size_px)
+        opswall::render::harness(
+            layout,
+            0,
+            &self.store,
+            &self.catalog,
+            &self.sla,
+            at_ms(),
+            size_px,
+        )
     }
 }
 
