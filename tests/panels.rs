@@ -59,3 +59,25 @@ fn a_target_going_silent_turns_its_tile_unknown_or_worse_not_normal() {
         "stale data is never shown as normal"
     );
 }
+
+#[test]
+fn every_page_draws_with_stale_data_and_no_missing_glyph() {
+    // kittest fails on any character the bundled font cannot draw; stale
+    // badges, empty boards and every page's text go through it here.
+    let f = fixture();
+    let text = include_str!("../layouts/command-center.toml");
+    let layout = f.layout(text);
+    let later = at_ms() + 30 * 60_000;
+    for page in 0..layout.pages.len() {
+        let mut h = opswall::render::harness(
+            &layout,
+            page,
+            &f.store,
+            &f.catalog,
+            &f.sla,
+            later,
+            [960, 540],
+        );
+        h.run_steps(1);
+    }
+}

@@ -119,3 +119,32 @@ fn process() {
         "kind = \"process\"\ntitle = \"数据维护流程\"\nticket_kind = \"data_maintenance\"",
     );
 }
+
+#[test]
+fn backups() {
+    snap("backups", "kind = \"backups\"\ntitle = \"数据库备份\"");
+}
+
+#[test]
+fn inspections() {
+    snap(
+        "inspections",
+        "kind = \"inspections\"\ntitle = \"年度巡检\"",
+    );
+}
+
+#[test]
+fn hq_uplink() {
+    snap(
+        "hq_uplink",
+        "kind = \"hq_uplink\"\ntitle = \"总局平台上报\"",
+    );
+}
+
+#[test]
+fn platform_check() {
+    snap(
+        "platform_check",
+        "kind = \"platform_check\"\ntitle = \"运维平台自检\"",
+    );
+}

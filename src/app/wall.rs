@@ -109,7 +109,7 @@ pub fn pager_ui(ui: &Ui, canvas: Rect, layout: &Layout, current: usize, paused: 
     }
     if paused {
         let text = format!(
-            "⏸ 已暂停 · {}",
+            "‖ 已暂停 · {}",
             layout.pages.get(current).map_or("", |pg| pg.name.as_str())
         );
         p.text(

@@ -71,10 +71,14 @@ pub enum PanelKind {
     SlaStats,
     FaultReports,
     Process,
+    Backups,
+    Inspections,
+    HqUplink,
+    PlatformCheck,
 }
 
 impl PanelKind {
-    const ALL: [(&'static str, PanelKind); 13] = [
+    const ALL: [(&'static str, PanelKind); 17] = [
         ("header", PanelKind::Header),
         ("stat", PanelKind::Stat),
         ("gauge", PanelKind::Gauge),
@@ -88,6 +92,10 @@ impl PanelKind {
         ("sla_stats", PanelKind::SlaStats),
         ("fault_reports", PanelKind::FaultReports),
         ("process", PanelKind::Process),
+        ("backups", PanelKind::Backups),
+        ("inspections", PanelKind::Inspections),
+        ("hq_uplink", PanelKind::HqUplink),
+        ("platform_check", PanelKind::PlatformCheck),
     ];
 
     fn parse(s: &str) -> Option<PanelKind> {

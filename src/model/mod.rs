@@ -5,11 +5,13 @@
 //! the store keeps them; KPI evaluation, panels and the render JSON read them.
 //! Nothing here knows where a number came from.
 
+mod ops;
 mod ticket;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use ops::{Backup, Inspection, Routine, Subsystem, Uplink};
 pub use ticket::{Priority, Ticket, TicketKind};
 
 /// Milliseconds since the Unix epoch, UTC. Every timestamp inside opswall.

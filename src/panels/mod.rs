@@ -5,11 +5,15 @@
 //! never know which API a number came from, and they never mutate the app:
 //! anything a user asks for comes back as a [`Command`].
 
+mod backups;
 mod chrome;
 mod fault_reports;
 mod gauge;
 mod header;
+mod hq_uplink;
 mod image;
+mod inspections;
+mod platform_check;
 mod process;
 mod sla_stats;
 mod stat;
@@ -168,6 +172,10 @@ pub enum Model {
     SlaStats(sla_stats::SlaStatsModel),
     FaultReports(fault_reports::FaultReportsModel),
     Process(process::ProcessModel),
+    Backups(backups::BackupsModel),
+    Inspections(inspections::InspectionsModel),
+    HqUplink(hq_uplink::HqUplinkModel),
+    PlatformCheck(platform_check::PlatformCheckModel),
 }
 
 impl Model {
@@ -210,13 +218,26 @@ impl Model {
                 Severity::Critical
             }
             Model::SlaStats(m) if m.met_pct.is_some_and(|v| v < 90.0) => Severity::Warning,
+            Model::Backups(m) => m
+                .rows
+                .iter()
+                .map(|r| r.severity)
+                .max()
+                .unwrap_or(Severity::Normal),
+            Model::Inspections(m) if m.cards.iter().any(|c| c.status == "已逾期") => {
+                Severity::Warning
+            }
+            Model::HqUplink(m) => m.severity,
+            Model::PlatformCheck(m) if m.down > 0 => Severity::Critical,
             Model::Header(_)
             | Model::Text(_)
             | Model::Image(_)
             | Model::TicketBoard(_)
             | Model::SlaStats(_)
             | Model::FaultReports(_)
-            | Model::Process(_) => Severity::Normal,
+            | Model::Process(_)
+            | Model::Inspections(_)
+            | Model::PlatformCheck(_) => Severity::Normal,
         }
     }
 
@@ -239,6 +260,10 @@ impl Model {
             Model::SlaStats(m) => m.stale_age_s,
             Model::FaultReports(m) => m.stale_age_s,
             Model::Process(m) => m.stale_age_s,
+            Model::Backups(m) => m.stale_age_s,
+            Model::Inspections(m) => m.stale_age_s,
+            Model::HqUplink(m) => m.stale_age_s,
+            Model::PlatformCheck(m) => m.stale_age_s,
             Model::Header(_) | Model::Text(_) | Model::Image(_) => None,
         }
     }
@@ -267,6 +292,10 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>, view: Option<&PanelView>) -> Model {
         PanelKind::SlaStats => Model::SlaStats(sla_stats::model(panel, cx)),
         PanelKind::FaultReports => Model::FaultReports(fault_reports::model(panel, cx)),
         PanelKind::Process => Model::Process(process::model(panel, cx)),
+        PanelKind::Backups => Model::Backups(backups::model(cx)),
+        PanelKind::Inspections => Model::Inspections(inspections::model(cx)),
+        PanelKind::HqUplink => Model::HqUplink(hq_uplink::model(cx)),
+        PanelKind::PlatformCheck => Model::PlatformCheck(platform_check::model(cx)),
     }
 }
 
@@ -300,6 +329,10 @@ pub fn panel_ui(
         Model::SlaStats(m) => sla_stats::ui(&mut child, body, m),
         Model::FaultReports(m) => fault_reports::ui(&mut child, body, m),
         Model::Process(m) => process::ui(&mut child, body, m),
+        Model::Backups(m) => backups::ui(&mut child, body, m),
+        Model::Inspections(m) => inspections::ui(&mut child, body, m),
+        Model::HqUplink(m) => hq_uplink::ui(&mut child, body, m),
+        Model::PlatformCheck(m) => platform_check::ui(&mut child, body, m),
         Model::Header(_) => {}
     }
     commands

@@ -85,7 +85,13 @@ pub fn clock_bar(p: &Painter, rect: Rect, c: &ClockView, blink_on: bool) {
     let text_w = 170.0;
     if rect.width() < label.width() + text_w + 60.0 {
         // Too narrow for a bar: the label and the time left are what matter.
-        p.text(pos2(rect.max.x, rect.center().y), Align2::RIGHT_CENTER, &c.text, theme::bold(size::SMALL), color);
+        p.text(
+            pos2(rect.max.x, rect.center().y),
+            Align2::RIGHT_CENTER,
+            &c.text,
+            theme::bold(size::SMALL),
+            color,
+        );
         return;
     }
     let bar = Rect::from_min_max(

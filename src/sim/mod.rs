@@ -13,6 +13,7 @@ mod dynamics;
 pub mod estate;
 mod incidents;
 mod rng;
+mod routine;
 pub mod time;
 
 use crate::model::{Alert, Inventory, Sample, SeriesKey, TimestampMs};
@@ -153,6 +154,11 @@ impl Estate {
                     source: source(),
                     at_ms: last,
                     tickets: self.tickets_at(to_ms),
+                },
+                Update::Routine {
+                    source: source(),
+                    at_ms: last,
+                    routine: self.routine_at(to_ms),
                 },
             ]
         })

@@ -66,7 +66,13 @@ pub async fn run(estate: Estate, clock: SimClock, config: SimSourceConfig, out: 
         let source = crate::sim::SOURCE_NAME.to_owned();
         let alerts = estate.alerts_at(at);
         let tickets = estate.tickets_at(at);
+        let routine = estate.routine_at(at);
         let tick = [
+            Update::Routine {
+                source: source.clone(),
+                at_ms: at,
+                routine,
+            },
             Update::Tickets {
                 source: source.clone(),
                 at_ms: at,

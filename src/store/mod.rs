@@ -15,7 +15,7 @@ use serde::Serialize;
 
 pub use decimate::decimate_min_max;
 
-use crate::model::{Alert, Inventory, Sample, SeriesKey, Target, Ticket, TimestampMs};
+use crate::model::{Alert, Inventory, Routine, Sample, SeriesKey, Target, Ticket, TimestampMs};
 
 /// Something a source learned, sent to the UI thread.
 #[derive(Clone, Debug)]
@@ -42,6 +42,12 @@ pub enum Update {
         source: String,
         at_ms: TimestampMs,
         tickets: Vec<Ticket>,
+    },
+    /// Backups, inspections, the HQ uplink and the platform's subsystems.
+    Routine {
+        source: String,
+        at_ms: TimestampMs,
+        routine: Routine,
     },
     /// A fetch failed; the last good data stays.
     Failed {
@@ -183,6 +189,8 @@ pub struct Store {
     /// All sources' alerts, newest first, at most `max_alerts`.
     alerts: Vec<Alert>,
     tickets_by_source: BTreeMap<String, Vec<Ticket>>,
+    /// The routine, from whichever source reported it last.
+    routine: Routine,
     sources: BTreeMap<String, SourceState>,
     generation: u64,
 }
@@ -252,6 +260,20 @@ impl Store {
                 });
                 tickets.truncate(self.limits.max_tickets);
                 self.tickets_by_source.insert(source.clone(), tickets);
+                let state = self.source_mut(&source);
+                state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
+                state.error = None;
+            }
+            Update::Routine {
+                source,
+                at_ms,
+                mut routine,
+            } => {
+                // Bounded like everything else: a source cannot grow these without limit.
+                routine.backups.truncate(1_000);
+                routine.inspections.truncate(100);
+                routine.platform.truncate(100);
+                self.routine = routine;
                 let state = self.source_mut(&source);
                 state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
                 state.error = None;
@@ -344,6 +366,11 @@ impl Store {
     /// Every source's tickets, newest first within a source.
     pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.tickets_by_source.values().flatten()
+    }
+
+    /// Backups, inspections, uplink and platform status as last reported.
+    pub fn routine(&self) -> &Routine {
+        &self.routine
     }
 
     pub fn sources(&self) -> impl Iterator<Item = &SourceState> {
