@@ -90,6 +90,7 @@ pub fn measure(
                 now_ms,
                 anim_time_s: i as f64 / 60.0,
                 animations: layout.wall.animations,
+                duty: false,
             };
             let canvas = wall::canvas_rect(layout.wall.scale, ui.max_rect(), layout.wall.design);
             wall::page_ui(ui, canvas, page, &cx, &mut views);

@@ -33,6 +33,10 @@ struct Cli {
 }
 
 #[derive(clap::Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "command-line switches are independent booleans"
+)]
 struct RunArgs {
     /// Layout file (hot-reloaded while the wall runs).
     #[arg(long)]
@@ -73,6 +77,9 @@ struct RunArgs {
     /// Nothing moves: no flip counters, no ticker steps, no blinking.
     #[arg(long)]
     no_animations: bool,
+    /// The duty officer's workstation: starts paused, alerts offer 转工单.
+    #[arg(long)]
+    duty: bool,
 }
 
 #[derive(Subcommand)]
@@ -313,7 +320,14 @@ fn run_wall(args: RunArgs) -> Result<()> {
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let out = Outbox::new(tx, std::sync::Arc::new(move || opswall::app::wake(&ctx)));
-            handle.spawn(sources::sim::run(estate, clock.clone(), sim_config, out));
+            let (commands_tx, commands_rx) = sources::command_channel();
+            handle.spawn(sources::sim::run(
+                estate,
+                clock.clone(),
+                sim_config,
+                out,
+                commands_rx,
+            ));
             let cfg = WallConfig {
                 layout,
                 layout_path,
@@ -326,6 +340,8 @@ fn run_wall(args: RunArgs) -> Result<()> {
                 screenshot,
                 frame_stats: args.frame_stats,
                 no_animations: args.no_animations,
+                duty: args.duty,
+                commands: Some(commands_tx),
             };
             Ok(Box::new(WallApp::new(cc, cfg)))
         }),

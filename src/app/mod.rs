@@ -58,6 +58,10 @@ pub struct WallConfig {
     pub frame_stats: bool,
     /// Keep everything still, whatever the layout asks.
     pub no_animations: bool,
+    /// The duty officer's workstation: interactive, starts paused.
+    pub duty: bool,
+    /// Where workstation commands go (`None`: the source takes none).
+    pub commands: Option<tokio::sync::mpsc::Sender<crate::sources::SourceCommand>>,
 }
 
 pub struct WallApp {
@@ -70,6 +74,8 @@ pub struct WallApp {
     frames_logged_at_s: f64,
     shot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
     shot_requested: bool,
+    /// A message for the duty officer and until when (UI time) it shows.
+    notice: Option<(String, f64)>,
 }
 
 impl WallApp {
@@ -81,15 +87,20 @@ impl WallApp {
             LiveLayout::new(p, cfg.layout.clone(), Arc::new(move || wake(&ctx)))
                 .with_errors(cfg.layout_errors.clone())
         });
+        let duty = cfg.duty;
         WallApp {
             cfg,
             live,
             views: ViewStates::default(),
-            carousel: Carousel::default(),
+            carousel: Carousel {
+                paused: duty,
+                ..Carousel::default()
+            },
             frames: 0,
             frames_logged_at_s: 0.0,
             shot: Arc::default(),
             shot_requested: false,
+            notice: None,
         }
     }
 
@@ -148,9 +159,42 @@ impl WallApp {
         self.carousel.tick(now_s, &dwell)
     }
 
-    fn commands(&mut self, commands: Vec<Command>) {
+    /// Asks the source to open a ticket for an alert; says on screen what happened.
+    fn create_ticket(&mut self, alert_id: &str, now_s: f64) {
+        let alert = self
+            .cfg
+            .store
+            .alerts()
+            .iter()
+            .find(|a| a.id == alert_id)
+            .cloned();
+        let notice = match (alert, &self.cfg.commands) {
+            (None, _) => format!("告警 {alert_id} 已不在列表中，未转工单"),
+            (Some(_), None) => "当前数据源不支持转工单".to_owned(),
+            (Some(alert), Some(tx)) => {
+                let what = format!(
+                    "{} {}",
+                    self.cfg
+                        .store
+                        .inventory()
+                        .target(&alert.target)
+                        .map_or(alert.target.as_str(), |t| t.name.as_str()),
+                    alert.message
+                );
+                match tx.try_send(crate::sources::SourceCommand::CreateTicket { alert }) {
+                    Ok(()) => format!("已提交转工单：{what}"),
+                    Err(_) => "转工单未提交：数据源繁忙，请稍后再试".to_owned(),
+                }
+            }
+        };
+        info!(%notice, "duty action");
+        self.notice = Some((notice, now_s + 6.0));
+    }
+
+    fn commands(&mut self, commands: Vec<Command>, now_s: f64) {
         for c in commands {
             match c {
+                Command::CreateTicket { alert } => self.create_ticket(&alert, now_s),
                 Command::SortTable { panel, column } => {
                     let view = self.views.get_mut(&panel);
                     view.sort = match view.sort {
@@ -160,6 +204,19 @@ impl WallApp {
                 }
             }
         }
+    }
+
+    fn notice_ui(&mut self, ui: &Ui, canvas: egui::Rect, now_s: f64) {
+        let Some((text, until)) = &self.notice else {
+            return;
+        };
+        if now_s >= *until {
+            self.notice = None;
+            return;
+        }
+        wall::notice_ui(ui, canvas, text);
+        ui.ctx()
+            .request_repaint_after(Duration::from_secs_f64(until - now_s));
     }
 
     fn screenshot(&mut self, ui: &Ui, now_s: f64) {
@@ -242,6 +299,7 @@ impl eframe::App for WallApp {
             now_ms,
             anim_time_s: now_s,
             animations: self.cfg.layout.wall.animations && !self.cfg.no_animations,
+            duty: self.cfg.duty,
         };
         let commands = wall::page_ui(ui, canvas, self.carousel.page, &cx, &mut self.views);
         wall::pager_ui(
@@ -253,7 +311,8 @@ impl eframe::App for WallApp {
         );
         wall::sources_down_ui(ui, canvas, &cx);
         wall::layout_errors_ui(ui, canvas, self.live.as_ref().map_or(&[], |l| l.errors()));
-        self.commands(commands);
+        self.commands(commands, now_s);
+        self.notice_ui(ui, canvas, now_s);
         self.screenshot(ui, now_s);
 
         // Wake for the next page and for the clock's next minute; data wakes us itself.

@@ -156,6 +156,18 @@ pub fn layout_errors_ui(ui: &Ui, canvas: Rect, errors: &[LayoutError]) {
     p.galley(rect.min + vec2(24.0, 16.0), galley, theme::BACKGROUND);
 }
 
+/// A short message for the duty officer at the bottom of the canvas.
+pub fn notice_ui(ui: &Ui, canvas: Rect, text: &str) {
+    let p = ui.painter();
+    let galley = p.layout_no_wrap(text.to_owned(), theme::font(size::BODY), theme::BACKGROUND);
+    let rect = Rect::from_center_size(
+        pos2(canvas.center().x, canvas.max.y - 130.0),
+        galley.size() + vec2(48.0, 24.0),
+    );
+    p.rect_filled(rect, CornerRadius::same(8), theme::ACCENT);
+    p.galley(rect.min + vec2(24.0, 12.0), galley, theme::BACKGROUND);
+}
+
 /// The banner shown while a data source is down.
 pub fn sources_down_ui(ui: &Ui, canvas: Rect, cx: &Ctx<'_>) {
     let down: Vec<String> = cx

@@ -50,6 +50,8 @@ pub struct Ctx<'a> {
     pub anim_time_s: f64,
     /// Whether anything may move.
     pub animations: bool,
+    /// The duty officer's workstation: panels offer actions (转工单).
+    pub duty: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -106,6 +108,7 @@ impl<'a> Ctx<'a> {
             now_ms,
             anim_time_s: 0.0,
             animations: false,
+            duty: false,
         }
     }
 
@@ -153,6 +156,8 @@ pub struct Reading {
 pub enum Command {
     /// Sort a table by a column (index), toggling direction when repeated.
     SortTable { panel: String, column: usize },
+    /// Open a ticket for an alert (转工单).
+    CreateTicket { alert: String },
 }
 
 /// What one panel shows, for the render JSON and for drawing.
@@ -322,7 +327,7 @@ pub fn panel_ui(
         Model::Timeseries(m) => timeseries::ui(&mut child, body, panel, m, cx, view),
         Model::Table(m) => commands.extend(table::ui(&mut child, body, panel, m)),
         Model::StatusGrid(m) => status_grid::ui(&mut child, body, m, cx),
-        Model::Ticker(m) => ticker::ui(&mut child, body, m, cx, view),
+        Model::Ticker(m) => commands.extend(ticker::ui(&mut child, body, m, cx, view)),
         Model::Text(m) => text::ui(&mut child, body, m),
         Model::Image(m) => image::ui(&mut child, body, m),
         Model::TicketBoard(m) => ticket_board::ui(&mut child, body, m, cx),

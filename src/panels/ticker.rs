@@ -5,8 +5,8 @@
 use egui::{Align2, CornerRadius, Rect, Ui, pos2, vec2};
 use serde::Serialize;
 
-use super::Ctx;
 use super::view::PanelView;
+use super::{Command, Ctx};
 use crate::app::theme::{self, size};
 use crate::layout::Panel;
 use crate::model::Severity;
@@ -33,6 +33,8 @@ pub struct TickerRow {
     pub owner: Option<String>,
     pub new: bool,
     pub recovered: bool,
+    /// The ticket opened for this alert, if any.
+    pub ticket: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -62,6 +64,11 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> TickerModel {
             owner: a.owner.clone(),
             new: a.cleared_ms.is_none() && cx.now_ms - a.first_seen_ms < NEW_FOR_MS,
             recovered: a.cleared_ms.is_some(),
+            ticket: cx
+                .store
+                .tickets()
+                .find(|t| t.alerts.contains(&a.id))
+                .map(|t| t.id.clone()),
         })
         .collect();
     // Unrecovered first, worst first, newest first.
@@ -82,7 +89,7 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> TickerModel {
 
 /// Where the board is: the top row and how far into a slide, 0..1.
 fn position(view: &mut PanelView, cx: &Ctx<'_>, total: usize, fits: usize) -> (usize, f32) {
-    if total <= fits || !cx.animations {
+    if total <= fits || !cx.animations || cx.duty {
         view.ticker.offset = 0;
         return (0, 0.0);
     }
@@ -97,7 +104,14 @@ fn position(view: &mut PanelView, cx: &Ctx<'_>, total: usize, fits: usize) -> (u
     (t.offset, slide)
 }
 
-pub fn ui(ui: &mut Ui, rect: Rect, m: &TickerModel, cx: &Ctx<'_>, view: &mut PanelView) {
+pub fn ui(
+    ui: &mut Ui,
+    rect: Rect,
+    m: &TickerModel,
+    cx: &Ctx<'_>,
+    view: &mut PanelView,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
     let fits = ((rect.height() / ROW_H).floor() as usize).max(1);
     let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
     if m.alerts.is_empty() {
@@ -108,7 +122,7 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &TickerModel, cx: &Ctx<'_>, view: &mut Pan
             theme::font(size::BODY),
             theme::NORMAL,
         );
-        return;
+        return commands;
     }
 
     let total = m.alerts.len();
@@ -127,7 +141,23 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &TickerModel, cx: &Ctx<'_>, view: &mut Pan
         let row = &m.alerts[idx];
         let y = rect.min.y + (k as f32 - usize::from(shift > 0.0) as f32) * ROW_H + shift;
         let r = Rect::from_min_size(pos2(rect.min.x, y), vec2(rect.width(), ROW_H - 6.0));
-        row_ui(&painter, r, row, blink_on);
+        // On the workstation an alert without a ticket offers 转工单.
+        let offer = cx.duty && !row.recovered && row.ticket.is_none();
+        let button_w = if offer { 150.0 } else { 0.0 };
+        row_ui(&painter, r, row, blink_on, button_w, cx.duty);
+        if offer && r.max.y <= rect.max.y + 1.0 && r.min.y >= rect.min.y - 1.0 {
+            let at = Rect::from_min_max(
+                pos2(r.max.x - button_w + 8.0, r.min.y + 4.0),
+                pos2(r.max.x - 6.0, r.max.y - 4.0),
+            );
+            let button =
+                egui::Button::new(egui::RichText::new("转工单").font(theme::font(size::SMALL)));
+            if ui.put(at, button).clicked() {
+                commands.push(Command::CreateTicket {
+                    alert: row.id.clone(),
+                });
+            }
+        }
         if total <= fits && k + 1 >= total {
             break;
         }
@@ -152,9 +182,17 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &TickerModel, cx: &Ctx<'_>, view: &mut Pan
                 .request_repaint_after(std::time::Duration::from_secs_f64(next.max(0.0)));
         }
     }
+    commands
 }
 
-fn row_ui(painter: &egui::Painter, r: Rect, row: &TickerRow, blink_on: bool) {
+fn row_ui(
+    painter: &egui::Painter,
+    r: Rect,
+    row: &TickerRow,
+    blink_on: bool,
+    right_pad: f32,
+    duty: bool,
+) {
     let color = if row.recovered {
         theme::NORMAL
     } else {
@@ -200,7 +238,9 @@ fn row_ui(painter: &egui::Painter, r: Rect, row: &TickerRow, blink_on: bool) {
         theme::ACCENT,
     );
     x = s.max.x + 18.0;
-    let status = if row.recovered {
+    let status = if let Some(ticket) = row.ticket.as_ref().filter(|_| duty) {
+        format!("工单 {ticket}")
+    } else if row.recovered {
         "已恢复".to_owned()
     } else if row.acknowledged {
         format!("已确认·{}", row.owner.as_deref().unwrap_or(""))
@@ -213,7 +253,7 @@ fn row_ui(painter: &egui::Painter, r: Rect, row: &TickerRow, blink_on: bool) {
         theme::AMBER
     };
     let st = painter.text(
-        pos2(r.max.x - 12.0, y),
+        pos2(r.max.x - 12.0 - right_pad, y),
         Align2::RIGHT_CENTER,
         status,
         font.clone(),

@@ -15,7 +15,7 @@ use super::Estate;
 use super::incidents::{ENGINEERS, Incident, IncidentKind, incidents_starting};
 use super::rng::{Draw, hash, str_hash};
 use super::time::BEIJING_OFFSET_MS;
-use crate::model::{Priority, Severity, Ticket, TicketKind, TimestampMs, to_utc};
+use crate::model::{Alert, Priority, Severity, Ticket, TicketKind, TimestampMs, to_utc};
 
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
@@ -340,6 +340,60 @@ fn day_plans(estate: &Estate, date: NaiveDate) -> Vec<Plan> {
 }
 
 impl Estate {
+    /// A ticket the duty officer opened from an alert at `created_ms` (转工单),
+    /// as it stands at `t_ms`: the desk works it like any other incident.
+    pub fn ticket_from_alert(
+        &self,
+        alert: &Alert,
+        created_ms: TimestampMs,
+        seq: u64,
+        t_ms: TimestampMs,
+    ) -> Ticket {
+        let mut d = Draw::new(hash(&[
+            self.seed,
+            str_hash(&alert.id),
+            created_ms as u64,
+            0x7A,
+        ]));
+        let responded = created_ms + (d.range(3.0, 25.0) * MIN as f64) as i64;
+        let on_site = created_ms + (d.range(40.0, 110.0) * MIN as f64) as i64;
+        let cleared = alert
+            .cleared_ms
+            .filter(|c| *c > created_ms)
+            .unwrap_or(created_ms + (d.range(60.0, 300.0) * MIN as f64) as i64);
+        let resolved = (cleared + (d.range(5.0, 30.0) * MIN as f64) as i64).max(on_site + 15 * MIN);
+        let report = resolved + (d.range(3.0, 20.0) * HOUR as f64) as i64;
+        let target = self.inventory.target(&alert.target);
+        let plan = Plan {
+            ticket: Ticket {
+                id: ticket_id("GZ", created_ms, 900 + seq % 100),
+                kind: TicketKind::Incident,
+                priority: if alert.severity == Severity::Critical {
+                    Priority::High
+                } else {
+                    Priority::Medium
+                },
+                title: format!(
+                    "{} {}",
+                    target.map_or(alert.target.as_str(), |t| t.name.as_str()),
+                    alert.message
+                ),
+                system: alert.system.clone(),
+                target: Some(alert.target.clone()),
+                alerts: vec![alert.id.clone()],
+                owner: Some(engineer(&mut d)),
+                reported_ms: created_ms,
+                responded_ms: Some(responded),
+                on_site_ms: Some(on_site),
+                resolved_ms: Some(resolved),
+                report_ms: Some(report),
+                stage: 0,
+            },
+            stage_starts: vec![created_ms, responded, on_site, resolved, report],
+        };
+        plan.at(t_ms)
+    }
+
     /// Tickets as they stand at `t_ms`: everything reported this month
     /// (Beijing), and anything older still open or awaiting its report.
     pub fn tickets_at(&self, t_ms: TimestampMs) -> Vec<Ticket> {

@@ -11,6 +11,24 @@ use std::sync::Arc;
 
 use crate::store::Update;
 
+/// What the workstation asks a source to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceCommand {
+    /// Open a ticket for an alert (转工单).
+    CreateTicket { alert: crate::model::Alert },
+}
+
+/// Capacity of the channel of commands to a source.
+pub const COMMAND_CAPACITY: usize = 16;
+
+/// A command channel of the right capacity.
+pub fn command_channel() -> (
+    tokio::sync::mpsc::Sender<SourceCommand>,
+    tokio::sync::mpsc::Receiver<SourceCommand>,
+) {
+    tokio::sync::mpsc::channel(COMMAND_CAPACITY)
+}
+
 /// Capacity of the channel from sources to the UI, in updates.
 pub const CHANNEL_CAPACITY: usize = 64;
 
