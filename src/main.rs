@@ -404,12 +404,29 @@ fn check(files: &[PathBuf]) -> ExitCode {
             }
         };
         let name = f.display().to_string();
-        // A file with [[kpi]] tables is a catalogue; anything else a layout.
+        // A file with [[kpi]] tables is a catalogue, one with SLA clocks a
+        // policy; anything else a layout.
         if text.contains("[[kpi]]") {
             match Catalog::parse(&text, &name) {
                 Ok(c) => println!("{name}: ok ({} KPIs)", c.len()),
                 Err(e) => {
                     println!("{e}");
+                    failed = true;
+                }
+            }
+            continue;
+        }
+        if !text.contains("[wall]")
+            && (text.contains("[default]")
+                || text.contains("[[rule]]")
+                || text.contains("warning_at"))
+        {
+            match opswall::sla::Policy::parse(&text, &name) {
+                Ok(_) => println!("{name}: ok (SLA policy)"),
+                Err(errors) => {
+                    for e in errors {
+                        println!("{e}");
+                    }
                     failed = true;
                 }
             }

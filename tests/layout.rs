@@ -180,10 +180,32 @@ fn check_command_prints_file_line_errors_and_fails() {
         "{stdout}"
     );
 
+    let bad_sla = dir.path().join("sla.toml");
+    std::fs::write(
+        &bad_sla,
+        "warning_at = 0.5\n\n[[rule]]\nkind = \"outage\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_opswall"))
+        .arg("check")
+        .arg(&bad_sla)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains(&format!(
+            "{}:3: unknown ticket kind `outage`",
+            bad_sla.display()
+        )),
+        "{stdout}"
+    );
+
     let good = concat!(env!("CARGO_MANIFEST_DIR"), "/layouts/command-center.toml");
     let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/layouts/kpi-catalog.toml");
+    let sla = concat!(env!("CARGO_MANIFEST_DIR"), "/layouts/sla-policy.toml");
     let out = Command::new(env!("CARGO_BIN_EXE_opswall"))
-        .args(["check", good, catalog])
+        .args(["check", good, catalog, sla])
         .output()
         .unwrap();
     assert!(
