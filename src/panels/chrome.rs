@@ -89,3 +89,14 @@ fn corners(ui: &Ui, rect: Rect) {
     c(rect.left_bottom(), 1.0, -1.0);
     c(rect.right_bottom(), -1.0, -1.0);
 }
+
+/// What an empty list says instead: all clear, in green, centred.
+pub fn all_clear_ui(p: &egui::Painter, rect: Rect, text: &str) {
+    p.text(
+        rect.center(),
+        Align2::CENTER_CENTER,
+        text,
+        theme::font(size::BODY),
+        theme::NORMAL,
+    );
+}

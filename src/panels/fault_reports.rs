@@ -64,13 +64,7 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> FaultReportsModel {
 pub fn ui(ui: &mut Ui, rect: Rect, m: &FaultReportsModel) {
     let p = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
     if m.rows.is_empty() {
-        p.text(
-            rect.center(),
-            Align2::CENTER_CENTER,
-            "✓ 无待提交的故障报告",
-            theme::font(size::BODY),
-            theme::NORMAL,
-        );
+        super::chrome::all_clear_ui(&p, rect, "✓ 无待提交的故障报告");
         return;
     }
     let head = rect.min.y + 16.0;

@@ -63,13 +63,7 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> ProcessModel {
 pub fn ui(ui: &mut Ui, rect: Rect, m: &ProcessModel) {
     let p = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
     if m.rows.is_empty() {
-        p.text(
-            rect.center(),
-            Align2::CENTER_CENTER,
-            "✓ 当前无进行中的流程",
-            theme::font(size::BODY),
-            theme::NORMAL,
-        );
+        super::chrome::all_clear_ui(&p, rect, "✓ 当前无进行中的流程");
         return;
     }
     let fits = ((rect.height() / ROW_H).floor() as usize).max(1);

@@ -115,13 +115,7 @@ pub fn ui(
     let fits = ((rect.height() / ROW_H).floor() as usize).max(1);
     let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
     if m.alerts.is_empty() {
-        painter.text(
-            rect.center(),
-            Align2::CENTER_CENTER,
-            "✓ 当前无告警",
-            theme::font(size::BODY),
-            theme::NORMAL,
-        );
+        super::chrome::all_clear_ui(&painter, rect, "✓ 当前无告警");
         return commands;
     }
 

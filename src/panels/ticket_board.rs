@@ -87,13 +87,7 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> TicketBoardModel {
 pub fn ui(ui: &mut Ui, rect: Rect, m: &TicketBoardModel, cx: &Ctx<'_>) {
     let p = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
     if m.rows.is_empty() {
-        p.text(
-            rect.center(),
-            Align2::CENTER_CENTER,
-            "✓ 当前无未解决工单",
-            theme::font(size::BODY),
-            theme::NORMAL,
-        );
+        super::chrome::all_clear_ui(&p, rect, "✓ 当前无未解决工单");
         return;
     }
     let blink = blink_on(cx);

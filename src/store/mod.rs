@@ -231,9 +231,7 @@ impl Store {
                 for (key, sample) in samples {
                     self.push_sample(&source, key, sample);
                 }
-                let state = self.source_mut(&source);
-                state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
-                state.error = None;
+                self.mark_ok(&source, at_ms);
             }
             Update::Alerts {
                 source,
@@ -243,9 +241,7 @@ impl Store {
                 alerts.truncate(self.limits.max_alerts);
                 self.alerts_by_source.insert(source.clone(), alerts);
                 self.merge_alerts();
-                let state = self.source_mut(&source);
-                state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
-                state.error = None;
+                self.mark_ok(&source, at_ms);
             }
             Update::Tickets {
                 source,
@@ -260,9 +256,7 @@ impl Store {
                 });
                 tickets.truncate(self.limits.max_tickets);
                 self.tickets_by_source.insert(source.clone(), tickets);
-                let state = self.source_mut(&source);
-                state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
-                state.error = None;
+                self.mark_ok(&source, at_ms);
             }
             Update::Routine {
                 source,
@@ -274,14 +268,19 @@ impl Store {
                 routine.inspections.truncate(100);
                 routine.platform.truncate(100);
                 self.routine = routine;
-                let state = self.source_mut(&source);
-                state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
-                state.error = None;
+                self.mark_ok(&source, at_ms);
             }
             Update::Failed { source, error, .. } => {
                 self.source_mut(&source).error = Some(error);
             }
         }
+    }
+
+    /// Records a successful update from a source: its data is as fresh as `at_ms`.
+    fn mark_ok(&mut self, source: &str, at_ms: TimestampMs) {
+        let state = self.source_mut(source);
+        state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
+        state.error = None;
     }
 
     fn merge_alerts(&mut self) {
