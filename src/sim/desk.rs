@@ -484,12 +484,7 @@ mod tests {
                 }
             }
         }
-        for kind in [
-            TicketKind::Emergency,
-            TicketKind::DataMaintenance,
-            TicketKind::PatchRelease,
-            TicketKind::Incident,
-        ] {
+        for kind in TicketKind::ALL {
             let stages: BTreeSet<usize> = (0..kind.stages().len()).collect();
             assert_eq!(
                 seen.get(&kind),
