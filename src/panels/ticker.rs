@@ -5,7 +5,7 @@
 use egui::{Align2, CornerRadius, Rect, Ui, pos2, vec2};
 use serde::Serialize;
 
-use super::view::PanelView;
+use super::view::{PanelView, TickerPos};
 use super::{Command, Ctx};
 use crate::app::theme::{self, size};
 use crate::layout::Panel;
@@ -88,18 +88,24 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> TickerModel {
 }
 
 /// Where the board is: the top row and how far into a slide, 0..1.
-fn position(view: &mut PanelView, cx: &Ctx<'_>, total: usize, fits: usize) -> (usize, f32) {
-    if total <= fits || !cx.animations || cx.duty {
-        view.ticker.offset = 0;
+/// `moving` is false on a still wall and on the workstation (rows hold buttons).
+fn position(
+    t: &mut TickerPos,
+    moving: bool,
+    now_s: f64,
+    total: usize,
+    fits: usize,
+) -> (usize, f32) {
+    if total <= fits || !moving {
+        t.offset = 0;
         return (0, 0.0);
     }
-    let t = &mut view.ticker;
-    let since = cx.anim_time_s - t.stepped_at_s;
+    let since = now_s - t.stepped_at_s;
     if !(0.0..STEP_EVERY_S).contains(&since) {
         t.offset = (t.offset + 1) % total;
-        t.stepped_at_s = cx.anim_time_s;
+        t.stepped_at_s = now_s;
     }
-    let since = cx.anim_time_s - t.stepped_at_s;
+    let since = now_s - t.stepped_at_s;
     let slide = (since / STEP_SLIDE_S).clamp(0.0, 1.0) as f32;
     (t.offset, slide)
 }
@@ -120,7 +126,8 @@ pub fn ui(
     }
 
     let total = m.alerts.len();
-    let (offset, slide) = position(view, cx, total, fits);
+    let moving = cx.animations && !cx.duty;
+    let (offset, slide) = position(&mut view.ticker, moving, cx.anim_time_s, total, fits);
     let eased = 1.0 - (1.0 - slide).powi(3);
     // The row that just left slides up out of view while the rest follow.
     let shift = if slide < 1.0 && total > fits {
@@ -258,4 +265,40 @@ fn row_ui(
     painter
         .with_clip_rect(clip.intersect(painter.clip_rect()))
         .text(pos2(x, y), Align2::LEFT_CENTER, body, font, theme::TEXT);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_board_steps_one_row_every_few_seconds_with_a_short_slide_and_wraps() {
+        let mut t = TickerPos::default();
+        // Three rows fit, five alerts: the board moves.
+        assert_eq!(
+            position(&mut t, true, 100.0, 5, 3).0,
+            1,
+            "a first step at once"
+        );
+        let (offset, slide) = position(&mut t, true, 100.0 + STEP_SLIDE_S / 2.0, 5, 3);
+        assert_eq!(offset, 1);
+        assert!((slide - 0.5).abs() < 1e-6);
+        assert_eq!(
+            position(&mut t, true, 100.0 + STEP_EVERY_S - 0.01, 5, 3),
+            (1, 1.0)
+        );
+        assert_eq!(position(&mut t, true, 100.0 + STEP_EVERY_S, 5, 3).0, 2);
+        for k in 2..=4 {
+            position(&mut t, true, 100.0 + STEP_EVERY_S * f64::from(k), 5, 3);
+        }
+        assert_eq!(t.offset, 0, "wrapped around");
+    }
+
+    #[test]
+    fn a_board_that_fits_or_must_keep_still_does_not_move() {
+        let mut t = TickerPos::default();
+        assert_eq!(position(&mut t, true, 50.0, 3, 3), (0, 0.0));
+        assert_eq!(position(&mut t, false, 50.0, 9, 3), (0, 0.0));
+        assert_eq!(position(&mut t, false, 99.0, 9, 3), (0, 0.0));
+    }
 }
