@@ -77,6 +77,12 @@ struct RunArgs {
     /// Nothing moves: no flip counters, no ticker steps, no blinking.
     #[arg(long)]
     no_animations: bool,
+    /// Hours of data kept per series (older samples are dropped).
+    #[arg(long, default_value_t = 24.0)]
+    retention_h: f64,
+    /// Samples kept per series at most, whatever the retention.
+    #[arg(long, default_value_t = 2880)]
+    max_points: usize,
     /// The duty officer's workstation: starts paused, alerts offer 转工单.
     #[arg(long)]
     duty: bool,
@@ -288,7 +294,17 @@ fn run_wall(args: RunArgs) -> Result<()> {
         .build()
         .context("cannot start the source runtime")?;
     let (tx, rx) = sources::channel();
-    let mut store = Store::new(Limits::default());
+    if !(0.1..=24.0 * 90.0).contains(&args.retention_h)
+        || !(10..=1_000_000).contains(&args.max_points)
+    {
+        bail!("--retention-h must be 0.1 to 2160 and --max-points 10 to 1000000");
+    }
+    let limits = Limits {
+        retention_ms: (args.retention_h * 3_600_000.0) as i64,
+        max_points: args.max_points,
+        ..Limits::default()
+    };
+    let mut store = Store::new(limits);
     store.register_source(opswall::sim::SOURCE_NAME, args.tick);
 
     let mut viewport = egui::ViewportBuilder::default()
