@@ -294,6 +294,9 @@ fn run_wall(args: RunArgs) -> Result<()> {
         .build()
         .context("cannot start the source runtime")?;
     let (tx, rx) = sources::channel();
+    if !(1.0..=3600.0).contains(&args.tick) {
+        bail!("--tick must be 1 to 3600 simulated seconds");
+    }
     if !(0.1..=24.0 * 90.0).contains(&args.retention_h)
         || !(10..=1_000_000).contains(&args.max_points)
     {

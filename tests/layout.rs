@@ -267,3 +267,13 @@ fn live_layout_reloads_good_edits_and_keeps_the_last_good_one_on_bad_edits() {
     assert!(wait_for(&mut live, &|l| l.errors().is_empty()
         && l.layout().pages[0].panels[0].title == "v3"));
 }
+
+#[test]
+fn absurd_numbers_are_errors_not_crashes() {
+    let e = one("[[page.panel]]\nkind = \"text\"\ntext = \"x\"\nat = [4294967295, 0, 2, 1]\n");
+    assert!(e.message.contains("off the 24×12 grid"), "{e}");
+    let errs = parse("[wall]\ntitle = \"t\"\ndesign = [3840, 2160]\ngrid = [24, 12]\n\n[[page]]\nname = \"p\"\ndwell_s = nan\n\n[[page.panel]]\nkind = \"text\"\ntext = \"x\"\nat = [0, 0, 1, 1]\n")
+        .unwrap_err();
+    assert!(errs[0].message.contains("dwell_s = NaN"), "{errs:?}");
+    assert_eq!(errs[0].line, 8);
+}

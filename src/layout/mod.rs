@@ -291,7 +291,7 @@ impl Resolver<'_> {
             let page_line = self.line(page);
             let page = page.get_ref();
             let dwell_s = match &page.dwell_s {
-                Some(d) if *d.get_ref() < 5.0 => {
+                Some(d) if !(d.get_ref().is_finite() && *d.get_ref() >= 5.0) => {
                     self.error(
                         self.line(d),
                         format!(
@@ -393,7 +393,9 @@ impl Resolver<'_> {
 
         let [c, r, w, h] = *p.at.get_ref();
         let [cols, rows] = wall.grid;
-        if w == 0 || h == 0 || c + w > cols || r + h > rows {
+        let ends_past =
+            |start: u32, len: u32, limit: u32| start.checked_add(len).is_none_or(|end| end > limit);
+        if w == 0 || h == 0 || ends_past(c, w, cols) || ends_past(r, h, rows) {
             let msg = format!("panel at = [{c}, {r}, {w}, {h}] is off the {cols}×{rows} grid");
             self.error(self.line(&p.at), msg);
         }
@@ -610,8 +612,9 @@ impl Resolver<'_> {
     fn check_overlaps(&mut self, panels: &[Panel]) {
         for (i, a) in panels.iter().enumerate() {
             for b in &panels[..i] {
-                let [ac, ar, aw, ah] = a.at;
-                let [bc, br, bw, bh] = b.at;
+                // Widened: a panel far off the grid (already reported) must not overflow here.
+                let [ac, ar, aw, ah] = a.at.map(u64::from);
+                let [bc, br, bw, bh] = b.at.map(u64::from);
                 if ac < bc + bw && bc < ac + aw && ar < br + bh && br < ar + ah {
                     self.error(
                         a.line,

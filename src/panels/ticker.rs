@@ -167,7 +167,7 @@ pub fn ui(
     // Ask for the next frame only when something will move.
     if cx.animations {
         let mut next = f64::INFINITY;
-        if total > fits {
+        if moving && total > fits {
             let since = cx.anim_time_s - view.ticker.stepped_at_s;
             next = if since < STEP_SLIDE_S {
                 0.0

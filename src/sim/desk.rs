@@ -366,7 +366,8 @@ impl Estate {
         let target = self.inventory.target(&alert.target);
         let plan = Plan {
             ticket: Ticket {
-                id: ticket_id("GZ", created_ms, 900 + seq % 100),
+                // Service-desk tickets opened by hand have their own series.
+                id: ticket_id("SD", created_ms, seq),
                 kind: TicketKind::Incident,
                 priority: if alert.severity == Severity::Critical {
                     Priority::High

@@ -139,11 +139,9 @@ impl Estate {
         let hour_slot = t_ms.div_euclid(HOUR);
         // A few hours a month the line drops for a while.
         let mut outage = Draw::new(hash(&[self.seed, hour_slot as u64, 0x0E]));
-        let down = outage.next() < 0.02 && {
-            let from = hour_slot * HOUR + (outage.range(0.0, 40.0) * MIN as f64) as i64;
-            let to = from + (outage.range(5.0, 20.0) * MIN as f64) as i64;
-            (from..to).contains(&t_ms)
-        };
+        let outage_from = hour_slot * HOUR + (outage.range(0.0, 40.0) * MIN as f64) as i64;
+        let outage_to = outage_from + (outage.range(5.0, 20.0) * MIN as f64) as i64;
+        let down = outage.next() < 0.02 && (outage_from..outage_to).contains(&t_ms);
         // The newest report sent: each is due on the 5-minute mark, sent a little after, sometimes late.
         let lag_of = |slot: i64| {
             let mut d = Draw::new(hash(&[self.seed, slot as u64, 0x4B]));
@@ -155,12 +153,18 @@ impl Estate {
         };
         let mut slot = t_ms.div_euclid(interval_ms);
         let mut sent_at = slot * interval_ms + (lag_of(slot) * 1000.0) as i64;
-        while sent_at > t_ms || down && sent_at > t_ms - 40 * MIN {
+        // While the line is down, nothing has gone out since the outage began.
+        let sent_before = if down { outage_from } else { t_ms };
+        while sent_at > sent_before {
             slot -= 1;
             sent_at = slot * interval_ms + (lag_of(slot) * 1000.0) as i64;
         }
         let day_start = beijing(local_date(t_ms), 0);
-        let reports_today = ((sent_at - day_start).max(0) / interval_ms + 1) as u64;
+        let reports_today = if sent_at < day_start {
+            0
+        } else {
+            ((sent_at - day_start) / interval_ms + 1) as u64
+        };
         let per_report = 1_180 + u64::from(str_hash("records") as u8 % 40);
         let sent_today = reports_today * per_report;
         // Most days HQ acknowledges everything; the last batch is pending a few seconds,

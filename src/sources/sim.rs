@@ -85,8 +85,10 @@ pub async fn run(
     clock: SimClock,
     config: SimSourceConfig,
     out: Outbox,
-    mut commands: Receiver<SourceCommand>,
+    commands: Receiver<SourceCommand>,
 ) {
+    // Once the UI drops its sender there are no more commands; stop listening.
+    let mut commands = Some(commands);
     let tick_ms = (config.tick_s * 1000.0).max(1000.0) as i64;
     let now = clock.now_ms();
     let from = now - (config.backfill_h * 3_600_000.0) as i64;
@@ -114,8 +116,11 @@ pub async fn run(
         let wait = Duration::from_secs_f64(wait_virtual_ms / 1000.0 / clock.speed().max(1e-6));
         tokio::select! {
             () = tokio::time::sleep(wait.min(Duration::from_hours(1))) => {}
-            command = commands.recv() => {
-                let Some(SourceCommand::CreateTicket { alert }) = command else { continue };
+            command = next_command(&mut commands) => {
+                let Some(SourceCommand::CreateTicket { alert }) = command else {
+                    commands = None;
+                    continue;
+                };
                 let at = clock.now_ms();
                 let id = alert.id.clone();
                 if manual.open(&estate, alert, at) {
@@ -166,5 +171,13 @@ pub async fn run(
         if !out.send(tick).await {
             return;
         }
+    }
+}
+
+/// The next command, or never once the channel is gone.
+async fn next_command(commands: &mut Option<Receiver<SourceCommand>>) -> Option<SourceCommand> {
+    match commands {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }

@@ -119,6 +119,9 @@ pub struct Series {
 impl Series {
     /// Appends a sample, keeping time order (a sample older than the newest
     /// one is inserted in place; an equal timestamp replaces the value).
+    // TODO(#3): a real source whose clock jumps ahead once would pin `newest`
+    // in the future and retention would then drop every correct sample; clamp
+    // samples to the source's fetch time plus a small skew when real sources land.
     fn push(&mut self, sample: Sample, limits: &Limits) {
         match self.samples.back() {
             Some(last) if sample.t_ms < last.t_ms => {
@@ -238,6 +241,12 @@ impl Store {
                 at_ms,
                 mut alerts,
             } => {
+                // Keep the newest when a source sends more than the bound.
+                alerts.sort_by(|a, b| {
+                    b.first_seen_ms
+                        .cmp(&a.first_seen_ms)
+                        .then_with(|| a.id.cmp(&b.id))
+                });
                 alerts.truncate(self.limits.max_alerts);
                 self.alerts_by_source.insert(source.clone(), alerts);
                 self.merge_alerts();
