@@ -1,11 +1,11 @@
 //! Process panel: the tickets of one kind (emergency, data maintenance,
 //! patch release) still in their process, each with its stages as a chain.
 
-use egui::{Align2, CornerRadius, Rect, Ui, pos2, vec2};
+use egui::{Align2, Rect, Ui, pos2};
 use serde::Serialize;
 
 use super::Ctx;
-use super::tickets::{steps, tickets};
+use super::tickets::{row_card, steps, tickets};
 use crate::app::theme::{self, size};
 use crate::layout::Panel;
 use crate::model::TicketKind;
@@ -68,15 +68,7 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &ProcessModel) {
     }
     let fits = ((rect.height() / ROW_H).floor() as usize).max(1);
     for (i, row) in m.rows.iter().take(fits).enumerate() {
-        let r = Rect::from_min_size(
-            rect.min + vec2(0.0, i as f32 * ROW_H),
-            vec2(rect.width(), ROW_H - 8.0),
-        );
-        p.rect_filled(
-            r,
-            CornerRadius::same(4),
-            theme::faded(theme::TITLE_BAR, 0.4),
-        );
+        let r = row_card(&p, rect, i, ROW_H, 8.0);
         let head = format!("{}  {} [{}]", row.id, row.title, row.system);
         let clip = Rect::from_min_max(r.min, pos2(r.max.x - 150.0, r.min.y + 36.0));
         p.with_clip_rect(clip.intersect(p.clip_rect())).text(

@@ -6,7 +6,7 @@ use egui::{Align2, CornerRadius, Rect, Stroke, StrokeKind, Ui, pos2, vec2};
 use serde::Serialize;
 
 use super::Ctx;
-use super::tickets::{ClockView, blink_on, clock_bar, priority_color, steps, tickets};
+use super::tickets::{ClockView, blink_on, clock_bar, priority_color, row_card, steps, tickets};
 use crate::app::theme::{self, size};
 use crate::layout::Panel;
 use crate::sla::{ClockKind, ClockState};
@@ -93,15 +93,7 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &TicketBoardModel, cx: &Ctx<'_>) {
     let blink = blink_on(cx);
     let fits = ((rect.height() / ROW_H).floor() as usize).max(1);
     for (i, row) in m.rows.iter().take(fits).enumerate() {
-        let r = Rect::from_min_size(
-            rect.min + vec2(0.0, i as f32 * ROW_H),
-            vec2(rect.width(), ROW_H - 10.0),
-        );
-        p.rect_filled(
-            r,
-            CornerRadius::same(4),
-            theme::faded(theme::TITLE_BAR, 0.45),
-        );
+        let r = row_card(&p, rect, i, ROW_H, 10.0);
         if row.breached {
             let alpha = if blink { 1.0 } else { 0.25 };
             p.rect_stroke(

@@ -83,15 +83,15 @@ pub fn clock_bar(p: &Painter, rect: Rect, c: &ClockView, blink_on: bool) {
         theme::TEXT_DIM,
     );
     let text_w = 170.0;
+    p.text(
+        pos2(rect.max.x, rect.center().y),
+        Align2::RIGHT_CENTER,
+        &c.text,
+        theme::bold(size::SMALL),
+        color,
+    );
     if rect.width() < label.width() + text_w + 60.0 {
         // Too narrow for a bar: the label and the time left are what matter.
-        p.text(
-            pos2(rect.max.x, rect.center().y),
-            Align2::RIGHT_CENTER,
-            &c.text,
-            theme::bold(size::SMALL),
-            color,
-        );
         return;
     }
     let bar = Rect::from_min_max(
@@ -104,13 +104,6 @@ pub fn clock_bar(p: &Painter, rect: Rect, c: &ClockView, blink_on: bool) {
         let fill = Rect::from_min_size(bar.min, vec2(bar.width() * used, bar.height()));
         p.rect_filled(fill, CornerRadius::same(3), color);
     }
-    p.text(
-        pos2(rect.max.x, rect.center().y),
-        Align2::RIGHT_CENTER,
-        &c.text,
-        theme::bold(size::SMALL),
-        color,
-    );
 }
 
 /// A process's stages as a chain of dots; done ones filled, the current one
@@ -156,6 +149,20 @@ pub fn steps(p: &Painter, rect: Rect, stages: &[&str], current: usize, done: boo
             p.text(pos2(at.x, y + 18.0), Align2::CENTER_TOP, *name, font, color);
         }
     }
+}
+
+/// The card behind row `i` of a list of `row_h`-high rows: drawn, and returned.
+pub fn row_card(p: &Painter, rect: Rect, i: usize, row_h: f32, gap: f32) -> Rect {
+    let r = Rect::from_min_size(
+        rect.min + vec2(0.0, i as f32 * row_h),
+        vec2(rect.width(), row_h - gap),
+    );
+    p.rect_filled(
+        r,
+        CornerRadius::same(4),
+        theme::faded(theme::TITLE_BAR, 0.45),
+    );
+    r
 }
 
 /// Whether a flashing element is lit now (always when nothing may move).
