@@ -91,14 +91,5 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &ProcessModel) {
         );
         steps(&p, chain, &m.stages, row.stage, false, true);
     }
-    if m.rows.len() > fits {
-        let more = format!("另有 {} 项", m.rows.len() - fits);
-        p.text(
-            rect.right_bottom(),
-            Align2::RIGHT_BOTTOM,
-            more,
-            theme::font(size::SMALL),
-            theme::TEXT_DIM,
-        );
-    }
+    super::tickets::more_rows_ui(&p, rect, m.rows.len(), fits, "项");
 }

@@ -181,14 +181,5 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &TicketBoardModel, cx: &Ctx<'_>) {
                 0.5 - cx.anim_time_s % 0.5,
             ));
     }
-    if m.rows.len() > fits {
-        let more = format!("另有 {} 张工单", m.rows.len() - fits);
-        p.text(
-            rect.right_bottom(),
-            Align2::RIGHT_BOTTOM,
-            more,
-            theme::font(size::SMALL),
-            theme::TEXT_DIM,
-        );
-    }
+    super::tickets::more_rows_ui(&p, rect, m.rows.len(), fits, "张工单");
 }

@@ -165,6 +165,20 @@ pub fn row_card(p: &Painter, rect: Rect, i: usize, row_h: f32, gap: f32) -> Rect
     r
 }
 
+/// `另有 N …` in the bottom-right corner when a list has more rows than fit.
+pub fn more_rows_ui(p: &Painter, rect: Rect, rows: usize, fits: usize, unit: &str) {
+    if rows > fits {
+        let text = format!("另有 {} {unit}", rows - fits);
+        p.text(
+            rect.right_bottom(),
+            Align2::RIGHT_BOTTOM,
+            text,
+            theme::font(size::SMALL),
+            theme::TEXT_DIM,
+        );
+    }
+}
+
 /// Whether a flashing element is lit now (always when nothing may move).
 pub fn blink_on(cx: &Ctx<'_>) -> bool {
     !cx.animations || (cx.anim_time_s * 2.0).floor() as i64 % 2 == 0

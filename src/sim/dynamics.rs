@@ -183,14 +183,7 @@ impl Moment {
             }
             _ => 0.0,
         };
-        v.clamp(
-            0.0,
-            if s.key.kpi.ends_with("_pct") {
-                100.0
-            } else {
-                f64::MAX
-            },
-        )
+        in_range(&s.key.kpi, v)
     }
 
     /// Tablespaces grow slowly and are extended by the DBAs when they get
@@ -271,14 +264,7 @@ impl Moment {
             }
             _ => 0.0,
         };
-        Some(v.clamp(
-            0.0,
-            if s.key.kpi.ends_with("_pct") {
-                100.0
-            } else {
-                f64::MAX
-            },
-        ))
+        Some(in_range(&s.key.kpi, v))
     }
 
     fn business(&self, estate: &Estate, s: &SimSeries, target: &Target) -> f64 {
@@ -321,15 +307,20 @@ impl Moment {
             }
             _ => 0.0,
         };
-        v.clamp(
-            0.0,
-            if s.key.kpi.ends_with("_pct") {
-                100.0
-            } else {
-                f64::MAX
-            },
-        )
+        in_range(&s.key.kpi, v)
     }
+}
+
+/// Keeps a value in its KPI's range: percentages within 0..=100, the rest non-negative.
+fn in_range(kpi: &str, v: f64) -> f64 {
+    v.clamp(
+        0.0,
+        if kpi.ends_with("_pct") {
+            100.0
+        } else {
+            f64::MAX
+        },
+    )
 }
 
 impl Estate {
