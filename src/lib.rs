@@ -5,6 +5,7 @@
 //! [`layout`] → [`panels`] → [`app`]. [`render`] and [`bench`] draw the same
 //! panels without a window. See `ARCHITECTURE.md`.
 
+pub mod api;
 pub mod app;
 pub mod assets;
 pub mod bench;

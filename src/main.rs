@@ -86,6 +86,9 @@ struct RunArgs {
     /// The duty officer's workstation: starts paused, alerts offer 转工单.
     #[arg(long)]
     duty: bool,
+    /// Sources file: where the data comes from (the simulated estate when absent).
+    #[arg(long)]
+    sources: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -111,7 +114,27 @@ enum Command {
         #[arg(long)]
         state: Option<PathBuf>,
     },
-    /// Check layout files (and KPI catalogues); print every error as <file:line>.
+    /// Serve the simulated estate through the platform API (see docs/platform-api.md).
+    Sim {
+        /// Address to listen on; keep it on loopback unless the network is trusted.
+        #[arg(long, default_value = "127.0.0.1:18700")]
+        listen: std::net::SocketAddr,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Simulated time runs this many times faster than real time (0 stops it).
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Start the simulated clock at this instant (RFC 3339 or "YYYY-MM-DD HH:MM" Beijing time).
+        #[arg(long)]
+        at: Option<String>,
+        /// Simulated seconds between measurements.
+        #[arg(long, default_value_t = 15.0)]
+        tick: f64,
+        /// Require `Authorization: Bearer <token>`, the token read from this environment variable.
+        #[arg(long)]
+        token_env: Option<String>,
+    },
+    /// Check layout files, KPI catalogues, SLA policies and sources files; print every error as <file:line>.
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -180,6 +203,15 @@ fn run() -> Result<ExitCode> {
         )
         .map(|()| ExitCode::SUCCESS),
         Some(Command::Check { files }) => Ok(check(&files)),
+        Some(Command::Sim {
+            listen,
+            seed,
+            speed,
+            at,
+            tick,
+            token_env,
+        }) => serve_sim(listen, seed, speed, at.as_deref(), tick, token_env.as_deref())
+            .map(|()| ExitCode::SUCCESS),
         Some(Command::Bench {
             layout,
             frames,
@@ -264,9 +296,24 @@ fn run_wall(args: RunArgs) -> Result<()> {
     let catalog = catalog(args.catalog.as_deref())?;
     let sla = sla_policy(args.sla.as_deref())?;
     let estate = Estate::new(args.seed);
+    if !(1.0..=3600.0).contains(&args.tick) {
+        bail!("--tick must be 1 to 3600 simulated seconds");
+    }
+    let sources_file = match &args.sources {
+        None => sources::config::SourcesFile::builtin_sim(args.tick),
+        Some(p) => sources::config::load(p, &catalog).map_err(|errors| {
+            anyhow!(
+                "the sources file has {} error(s):\n{}",
+                errors.len(),
+                errors.join("\n")
+            )
+        })?,
+    };
+    // Only the simulator's targets are known before the wall starts.
+    let check_targets = sources_file.only_sim();
     let known = Known {
         catalog: &catalog,
-        inventory: estate.inventory(),
+        inventory: check_targets.then(|| estate.inventory()),
     };
     // A broken layout file never keeps the wall dark: it opens on the shipped
     // layout, shows what is wrong, and switches over once the file is fixed.
@@ -290,13 +337,10 @@ fn run_wall(args: RunArgs) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("opswall-sources")
-        .enable_time()
+        .enable_all()
         .build()
         .context("cannot start the source runtime")?;
     let (tx, rx) = sources::channel();
-    if !(1.0..=3600.0).contains(&args.tick) {
-        bail!("--tick must be 1 to 3600 simulated seconds");
-    }
     if !(0.1..=24.0 * 90.0).contains(&args.retention_h)
         || !(10..=1_000_000).contains(&args.max_points)
     {
@@ -308,7 +352,9 @@ fn run_wall(args: RunArgs) -> Result<()> {
         ..Limits::default()
     };
     let mut store = Store::new(limits);
-    store.register_source(opswall::sim::SOURCE_NAME, args.tick);
+    for spec in &sources_file.sources {
+        store.register_source(&spec.name, spec.interval.as_secs_f64());
+    }
 
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(layout.wall.title.clone())
@@ -328,9 +374,13 @@ fn run_wall(args: RunArgs) -> Result<()> {
         after_s: args.screenshot_after,
     });
     let handle = runtime.handle().clone();
-    let sim_config = SimSourceConfig {
-        tick_s: args.tick,
-        ..SimSourceConfig::default()
+    let simulated = sources::sim::Simulated {
+        estate,
+        clock: clock.clone(),
+        config: SimSourceConfig {
+            tick_s: args.tick,
+            ..SimSourceConfig::default()
+        },
     };
     info!(seed = args.seed, speed = args.speed, layout = %layout.file, "starting the wall");
     eframe::run_native(
@@ -339,14 +389,7 @@ fn run_wall(args: RunArgs) -> Result<()> {
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let out = Outbox::new(tx, std::sync::Arc::new(move || opswall::app::wake(&ctx)));
-            let (commands_tx, commands_rx) = sources::command_channel();
-            handle.spawn(sources::sim::run(
-                estate,
-                clock.clone(),
-                sim_config,
-                out,
-                commands_rx,
-            ));
+            let started = sources::start(&sources_file, &handle, &out, &simulated);
             let cfg = WallConfig {
                 layout,
                 layout_path,
@@ -360,7 +403,8 @@ fn run_wall(args: RunArgs) -> Result<()> {
                 frame_stats: args.frame_stats,
                 no_animations: args.no_animations,
                 duty: args.duty,
-                commands: Some(commands_tx),
+                commands: started.commands,
+                check_targets,
             };
             Ok(Box::new(WallApp::new(cc, cfg)))
         }),
@@ -368,6 +412,50 @@ fn run_wall(args: RunArgs) -> Result<()> {
     .map_err(|e| anyhow!("the window could not be opened: {e}"))?;
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     Ok(())
+}
+
+fn serve_sim(
+    listen: std::net::SocketAddr,
+    seed: u64,
+    speed: f64,
+    at: Option<&str>,
+    tick: f64,
+    token_env: Option<&str>,
+) -> Result<()> {
+    if !(1.0..=3600.0).contains(&tick) {
+        bail!("--tick must be 1 to 3600 simulated seconds");
+    }
+    let token = match token_env {
+        None => None,
+        Some(var) => Some(
+            std::env::var(var)
+                .ok()
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| anyhow!("environment variable {var} is not set"))?,
+        ),
+    };
+    let clock = SimClock::new(parse_at(at)?, speed);
+    let platform = std::sync::Arc::new(opswall::api::server::SimPlatform::new(
+        Estate::new(seed),
+        clock,
+        tick,
+        token,
+    ));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("opswall-api")
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        info!(%listen, seed, speed, "serving the simulated estate");
+        opswall::api::server::serve(listener, platform)
+            .await
+            .context("the API server stopped")
+    })
 }
 
 fn render(
@@ -383,7 +471,7 @@ fn render(
     let estate = Estate::new(seed);
     let known = Known {
         catalog: &catalog,
-        inventory: estate.inventory(),
+        inventory: Some(estate.inventory()),
     };
     let (layout, _) = load_layout(layout, &known)?;
     let size = parse_size(size)?;
@@ -410,7 +498,7 @@ fn check(files: &[PathBuf]) -> ExitCode {
     let estate = Estate::new(1);
     let known = Known {
         catalog: &catalog,
-        inventory: estate.inventory(),
+        inventory: Some(estate.inventory()),
     };
     let mut failed = false;
     for f in files {
@@ -423,6 +511,19 @@ fn check(files: &[PathBuf]) -> ExitCode {
             }
         };
         let name = f.display().to_string();
+        if text.contains("[[source]]") {
+            let base = f.parent().unwrap_or(Path::new("."));
+            match sources::config::parse(&text, &name, base, &catalog) {
+                Ok(s) => println!("{name}: ok ({} sources)", s.sources.len()),
+                Err(errors) => {
+                    for e in errors {
+                        println!("{e}");
+                    }
+                    failed = true;
+                }
+            }
+            continue;
+        }
         // A file with [[kpi]] tables is a catalogue, one with SLA clocks a
         // policy; anything else a layout.
         if text.contains("[[kpi]]") {
@@ -477,7 +578,7 @@ fn bench(layout: Option<&Path>, frames: usize, seed: u64, json: bool) -> Result<
     let estate = Estate::new(seed);
     let known = Known {
         catalog: &catalog,
-        inventory: estate.inventory(),
+        inventory: Some(estate.inventory()),
     };
     let (layout, _) = load_layout(layout, &known)?;
     // A fixed weekday morning in the filing period, so runs compare.

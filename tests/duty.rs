@@ -96,6 +96,7 @@ fn the_simulated_desk_opens_the_ticket_and_sends_it_back() {
     let config = SimSourceConfig {
         tick_s: 15.0,
         backfill_h: 0.1,
+        ..SimSourceConfig::default()
     };
     runtime.spawn(sources::sim::run(
         Estate::new(1),

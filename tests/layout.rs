@@ -17,7 +17,7 @@ fn parse(text: &str) -> Result<opswall::layout::Layout, Vec<LayoutError>> {
     let estate = Estate::new(1);
     let known = Known {
         catalog: &catalog,
-        inventory: estate.inventory(),
+        inventory: Some(estate.inventory()),
     };
     layout::parse(text, "bad.toml", &known)
 }
@@ -224,7 +224,7 @@ fn live_layout_reloads_good_edits_and_keeps_the_last_good_one_on_bad_edits() {
     let estate = Estate::new(1);
     let known = Known {
         catalog: &catalog,
-        inventory: estate.inventory(),
+        inventory: Some(estate.inventory()),
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wall.toml");

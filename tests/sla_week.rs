@@ -46,7 +46,7 @@ fn a_week_of_tickets_meets_and_breaches_exactly_as_the_arithmetic_says() {
     let estate = Estate::new(11);
     let known = Known {
         catalog: &catalog,
-        inventory: estate.inventory(),
+        inventory: Some(estate.inventory()),
     };
     let text = include_str!("../layouts/command-center.toml");
     let layout = layout::parse(text, "command-center.toml", &known).unwrap();

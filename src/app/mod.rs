@@ -62,6 +62,9 @@ pub struct WallConfig {
     pub duty: bool,
     /// Where workstation commands go (`None`: the source takes none).
     pub commands: Option<tokio::sync::mpsc::Sender<crate::sources::SourceCommand>>,
+    /// Whether layout reloads check target and system ids against the store's
+    /// inventory (only the simulator knows its estate before it starts).
+    pub check_targets: bool,
 }
 
 pub struct WallApp {
@@ -104,9 +107,13 @@ impl WallApp {
         }
     }
 
-    fn drain_updates(&mut self) {
+    fn drain_updates(&mut self, now_s: f64) {
         for _ in 0..MAX_UPDATES_PER_FRAME {
             match self.cfg.updates.try_recv() {
+                Ok(crate::store::Update::Notice { source, message }) => {
+                    info!(%source, %message, "source notice");
+                    self.notice = Some((format!("{source}：{message}"), now_s + 8.0));
+                }
                 Ok(update) => self.cfg.store.apply(update),
                 Err(_) => break,
             }
@@ -118,7 +125,7 @@ impl WallApp {
         let Some(live) = &mut self.live else { return };
         let known = Known {
             catalog: &self.cfg.catalog,
-            inventory: self.cfg.store.inventory(),
+            inventory: self.cfg.check_targets.then(|| self.cfg.store.inventory()),
         };
         if live.poll(&known) {
             self.cfg.layout = live.layout().clone();
@@ -274,7 +281,7 @@ impl eframe::App for WallApp {
             self.frames = 0;
             self.frames_logged_at_s = now_s;
         }
-        self.drain_updates();
+        self.drain_updates(now_s);
         self.reload_layout();
         self.handle_keys(ui, now_s);
         let until_next_page = self.rotate(now_s);

@@ -227,7 +227,11 @@ pub struct Layout {
 /// What the resolver checks names against.
 pub struct Known<'a> {
     pub catalog: &'a Catalog,
-    pub inventory: &'a Inventory,
+    /// The estate's targets and systems when they are known before the wall
+    /// starts (the simulator); `None` when real sources tell them at run time,
+    /// and any well-formed id is accepted (its panel shows 无数据 until a
+    /// source reports it).
+    pub inventory: Option<&'a Inventory>,
 }
 
 /// Parses and resolves layout text. `file` names it in errors.
@@ -259,6 +263,11 @@ pub fn load(path: &Path, known: &Known<'_>) -> Result<Layout, Vec<LayoutError>> 
             message: format!("cannot read: {e}"),
         }]),
     }
+}
+
+/// A target or system id a source could report: printable, no spaces, not empty.
+fn is_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 200 && !id.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 struct Resolver<'a> {
@@ -423,10 +432,15 @@ impl Resolver<'_> {
     }
 
     fn target(&mut self, s: &Spanned<String>) -> Option<String> {
-        if self.known.inventory.target(s.get_ref()).is_some() {
-            return Some(s.get_ref().clone());
+        let id = s.get_ref();
+        let known = match self.known.inventory {
+            Some(inv) => inv.target(id).is_some(),
+            None => is_id(id),
+        };
+        if known {
+            return Some(id.clone());
         }
-        self.error(self.line(s), format!("unknown target `{}`", s.get_ref()));
+        self.error(self.line(s), format!("unknown target `{id}`"));
         None
     }
 
@@ -458,7 +472,11 @@ impl Resolver<'_> {
         }
         if let Some(systems) = &p.systems {
             for s in systems.get_ref() {
-                if self.known.inventory.system(s).is_none() {
+                let known = match self.known.inventory {
+                    Some(inv) => inv.system(s).is_some(),
+                    None => is_id(s),
+                };
+                if !known {
                     self.error(
                         self.line(systems),
                         format!("unknown application system `{s}`"),

@@ -151,8 +151,10 @@ pub struct Target {
     /// Id of the application system the target belongs to.
     pub system: String,
     /// The target this one is part of (a tablespace's database).
+    #[serde(default)]
     pub parent: Option<String>,
     /// Operating system or product detail, e.g. `AIX 7.2`, `Oracle 19c`.
+    #[serde(default)]
     pub detail: String,
 }
 
@@ -202,8 +204,11 @@ pub struct Alert {
 
 /// Everything a source knows about the estate's shape.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Inventory {
+    #[serde(default)]
     pub systems: Vec<AppSystem>,
+    #[serde(default)]
     pub targets: Vec<Target>,
 }
 

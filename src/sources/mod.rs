@@ -5,9 +5,15 @@
 //! queue) and asks for a repaint after each send. The UI thread never awaits
 //! a source.
 
+pub mod config;
+pub mod http;
+pub mod platform;
+pub mod scheduler;
 pub mod sim;
 
 use std::sync::Arc;
+
+use tracing::{error, warn};
 
 use crate::store::Update;
 
@@ -65,4 +71,84 @@ pub fn channel() -> (
     tokio::sync::mpsc::Receiver<Update>,
 ) {
     tokio::sync::mpsc::channel(CHANNEL_CAPACITY)
+}
+
+/// What starting the sources gave the wall.
+pub struct Started {
+    /// Where 转工单 goes: the first source that takes commands (sim or platform).
+    pub commands: Option<tokio::sync::mpsc::Sender<SourceCommand>>,
+    /// Each source's name and interval, for the header and staleness.
+    pub sources: Vec<(String, f64)>,
+}
+
+/// Starts every source of a sources file on `runtime`. A source that cannot
+/// start (a missing credential, say) is still listed and reports why, so the
+/// wall shows it as down instead of silently missing.
+pub fn start(
+    file: &config::SourcesFile,
+    runtime: &tokio::runtime::Handle,
+    out: &Outbox,
+    simulated: &sim::Simulated,
+) -> Started {
+    let mut commands = None;
+    let mut listed = Vec::new();
+    for spec in &file.sources {
+        listed.push((spec.name.clone(), spec.interval.as_secs_f64()));
+        let wants_commands = commands.is_none()
+            && matches!(spec.kind, config::SourceKind::Sim | config::SourceKind::Platform);
+        let (tx, rx) = command_channel();
+        let rx = wants_commands.then_some(rx);
+        let schedule = scheduler::Schedule {
+            interval: spec.interval,
+            timeout: spec.timeout,
+            backoff_max: spec.backoff_max,
+        };
+        let name = spec.name.clone();
+        let task_out = out.clone();
+        let started = match spec.kind {
+            config::SourceKind::Sim => {
+                let (estate, clock, mut cfg) = simulated.clone().into_parts();
+                cfg.tick_s = spec.interval.as_secs_f64();
+                cfg.name.clone_from(&spec.name);
+                runtime.spawn(sim::run(
+                    estate,
+                    clock,
+                    cfg,
+                    task_out,
+                    rx.unwrap_or_else(|| command_channel().1),
+                ));
+                Ok(())
+            }
+            config::SourceKind::Platform => platform::Platform::new(spec).map(|f| {
+                runtime.spawn(scheduler::run(name.clone(), f, schedule, task_out, rx));
+            }),
+            kind => {
+                warn!(source = %spec.name, kind = kind.key(), "this source kind is not built yet");
+                Err(http::FetchError::Config(format!("不支持的数据源类型 {}", kind.key())))
+            }
+        };
+        match started {
+            Ok(()) => {
+                if wants_commands {
+                    commands = Some(tx);
+                }
+            }
+            Err(e) => {
+                error!(source = %spec.name, error = %e, "source cannot start");
+                let out = out.clone();
+                let failed = Update::Failed {
+                    source: spec.name.clone(),
+                    at_ms: chrono::Utc::now().timestamp_millis(),
+                    error: e.to_string(),
+                };
+                runtime.spawn(async move {
+                    out.send([failed]).await;
+                });
+            }
+        }
+    }
+    Started {
+        commands,
+        sources: listed,
+    }
 }

@@ -20,6 +20,8 @@ pub struct SimSourceConfig {
     pub tick_s: f64,
     /// Simulated hours of history sent at start.
     pub backfill_h: f64,
+    /// The name the wall shows for it.
+    pub name: String,
 }
 
 impl Default for SimSourceConfig {
@@ -27,7 +29,23 @@ impl Default for SimSourceConfig {
         SimSourceConfig {
             tick_s: 15.0,
             backfill_h: 3.0,
+            name: crate::sim::SOURCE_NAME.to_owned(),
         }
+    }
+}
+
+/// The simulated estate a `sim` source in a sources file runs: seed, clock
+/// and settings from the command line.
+#[derive(Clone, Debug)]
+pub struct Simulated {
+    pub estate: Estate,
+    pub clock: SimClock,
+    pub config: SimSourceConfig,
+}
+
+impl Simulated {
+    pub fn into_parts(self) -> (Estate, SimClock, SimSourceConfig) {
+        (self.estate, self.clock, self.config)
     }
 }
 
@@ -95,7 +113,8 @@ pub async fn run(
     let started = std::time::Instant::now();
     // History at a minute's step at most: enough for the charts, a fraction of the memory.
     let history_step_ms = tick_ms.max(60_000);
-    for update in estate.history(from, now, history_step_ms) {
+    for mut update in estate.history(from, now, history_step_ms) {
+        update.set_source(&config.name);
         if !out.send([update]).await {
             return;
         }
@@ -106,7 +125,7 @@ pub async fn run(
         "simulated estate backfilled"
     );
 
-    let source = crate::sim::SOURCE_NAME.to_owned();
+    let source = config.name.clone();
     let mut manual = ManualTickets::default();
     let mut last_tick = now.div_euclid(tick_ms);
     loop {

@@ -49,12 +49,42 @@ pub enum Update {
         at_ms: TimestampMs,
         routine: Routine,
     },
+    /// Something the duty officer should read once (a command that failed).
+    Notice { source: String, message: String },
     /// A fetch failed; the last good data stays.
     Failed {
         source: String,
         at_ms: TimestampMs,
         error: String,
     },
+}
+
+impl Update {
+    /// The source the update came from.
+    pub fn source(&self) -> &str {
+        match self {
+            Update::Inventory { source, .. }
+            | Update::Samples { source, .. }
+            | Update::Alerts { source, .. }
+            | Update::Tickets { source, .. }
+            | Update::Routine { source, .. }
+            | Update::Notice { source, .. }
+            | Update::Failed { source, .. } => source,
+        }
+    }
+
+    /// Renames the source (a simulated estate shown under a configured name).
+    pub fn set_source(&mut self, name: &str) {
+        match self {
+            Update::Inventory { source, .. }
+            | Update::Samples { source, .. }
+            | Update::Alerts { source, .. }
+            | Update::Tickets { source, .. }
+            | Update::Routine { source, .. }
+            | Update::Notice { source, .. }
+            | Update::Failed { source, .. } => name.clone_into(source),
+        }
+    }
 }
 
 /// How fresh one source is, as the header and stale badges show it.
@@ -182,6 +212,8 @@ impl Series {
 #[derive(Debug, Default)]
 pub struct Store {
     limits: Limits,
+    /// Every source's own inventory; `inventory` merges them.
+    inventories: BTreeMap<String, Inventory>,
     inventory: Inventory,
     series: HashMap<SeriesKey, Series>,
     /// KPIs present per target, for roll-ups.
@@ -222,10 +254,14 @@ impl Store {
     pub fn apply(&mut self, update: Update) {
         self.generation += 1;
         match update {
-            Update::Inventory { source, inventory } => {
-                self.inventory = inventory;
+            Update::Inventory { source, mut inventory } => {
+                inventory.systems.truncate(1_000);
+                inventory.targets.truncate(self.limits.max_series);
                 self.source_mut(&source).error = None;
+                self.inventories.insert(source, inventory);
+                self.merge_inventories();
             }
+            Update::Notice { .. } => {}
             Update::Samples {
                 source,
                 at_ms,
@@ -290,6 +326,27 @@ impl Store {
         let state = self.source_mut(source);
         state.last_ok_ms = Some(state.last_ok_ms.map_or(at_ms, |t| t.max(at_ms)));
         state.error = None;
+    }
+
+    /// One inventory from all sources: the first source (by name) to name a
+    /// system or target wins; later duplicates are ignored.
+    fn merge_inventories(&mut self) {
+        let mut merged = Inventory::default();
+        let mut systems = std::collections::HashSet::new();
+        let mut targets = std::collections::HashSet::new();
+        for inv in self.inventories.values() {
+            for s in &inv.systems {
+                if systems.insert(s.id.clone()) {
+                    merged.systems.push(s.clone());
+                }
+            }
+            for t in &inv.targets {
+                if targets.insert(t.id.clone()) {
+                    merged.targets.push(t.clone());
+                }
+            }
+        }
+        self.inventory = merged;
     }
 
     fn merge_alerts(&mut self) {

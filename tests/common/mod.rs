@@ -42,7 +42,7 @@ impl Fixture {
     pub fn layout(&self, text: &str) -> Layout {
         let known = Known {
             catalog: &self.catalog,
-            inventory: self.estate.inventory(),
+            inventory: Some(self.estate.inventory()),
         };
         layout::parse(text, "test.toml", &known).unwrap_or_else(|e| panic!("{e:?}"))
     }
