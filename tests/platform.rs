@@ -54,9 +54,35 @@ fn spec(url: &str, extra: &str) -> SourceSpec {
 
 /// Serves the simulated estate, frozen at the fixture's instant, on a free port.
 async fn serve_sim(tick_s: f64) -> (SocketAddr, Arc<SimPlatform>) {
+    serve_sim_at(tick_s, at_ms()).await
+}
+
+/// The first instant, a minute apart from the fixture's, with an active
+/// warning alert (warnings get no automatic ticket): something to 转工单.
+fn instant_with_an_unticketed_warning() -> (i64, opswall::model::Alert) {
+    let estate = Estate::new(common::SEED);
+    (0..24 * 60)
+        .map(|m| at_ms() + m * 60_000)
+        .find_map(|t| {
+            let tickets = estate.tickets_at(t);
+            estate
+                .alerts_at(t)
+                .into_iter()
+                .find(|a| {
+                    a.severity == Severity::Warning
+                        && a.cleared_ms.is_none()
+                        && !tickets.iter().any(|tk| tk.alerts.contains(&a.id))
+                })
+                .map(|a| (t, a))
+        })
+        .expect("a warning alert without a ticket within a day of the fixture")
+}
+
+/// Serves the simulated estate frozen at `t_ms` on a free port.
+async fn serve_sim_at(tick_s: f64, t_ms: i64) -> (SocketAddr, Arc<SimPlatform>) {
     let platform = Arc::new(SimPlatform::new(
         Estate::new(common::SEED),
-        SimClock::new(at_ms(), 0.0),
+        SimClock::new(t_ms, 0.0),
         tick_s,
         Some(TOKEN.to_owned()),
     ));
@@ -116,22 +142,15 @@ fn the_wall_fed_over_http_looks_the_same_as_the_wall_fed_in_process() {
 fn an_alert_turned_into_a_ticket_over_http_shows_on_every_wall() {
     let rt = runtime();
     rt.block_on(async {
-        let (addr, _p) = serve_sim(15.0).await;
+        let (t, alert) = instant_with_an_unticketed_warning();
+        let (addr, _p) = serve_sim_at(15.0, t).await;
         let url = format!("http://{addr}");
         let mut workstation = Platform::with_env(&spec(&url, "backfill_h = 0"), &env).unwrap();
         let mut wall = Platform::with_env(&spec(&url, "backfill_h = 0"), &env).unwrap();
         let before = store_from(workstation.fetch().await.unwrap());
-        // An alert without a ticket: warnings do not open one automatically.
-        let alert = before
-            .alerts()
-            .iter()
-            .find(|a| {
-                a.severity == Severity::Warning
-                    && a.cleared_ms.is_none()
-                    && !before.tickets().any(|t| t.alerts.contains(&a.id))
-            })
-            .cloned()
-            .expect("a warning alert without a ticket at the fixture's instant");
+        // The workstation sees the alert, without a ticket.
+        assert!(before.alerts().iter().any(|a| a.id == alert.id));
+        assert!(!before.tickets().any(|tk| tk.alerts.contains(&alert.id)));
 
         let updates = workstation
             .command(SourceCommand::CreateTicket { alert: alert.clone() })
@@ -143,7 +162,7 @@ fn an_alert_turned_into_a_ticket_over_http_shows_on_every_wall() {
             .find(|t| t.alerts.contains(&alert.id))
             .expect("the workstation sees its new ticket at once");
         assert_eq!(ticket.target.as_deref(), Some(alert.target.as_str()));
-        assert_eq!(ticket.reported_ms, at_ms());
+        assert_eq!(ticket.reported_ms, t);
 
         // Another wall reading the same platform shows it on its next fetch.
         let other = store_from(wall.fetch().await.unwrap());
@@ -173,7 +192,8 @@ fn an_alert_turned_into_a_ticket_over_http_shows_on_every_wall() {
 fn the_duty_workstation_click_reaches_the_platform_through_the_scheduler() {
     let rt = runtime();
     rt.block_on(async {
-        let (addr, platform) = serve_sim(15.0).await;
+        let (t, alert) = instant_with_an_unticketed_warning();
+        let (addr, _platform) = serve_sim_at(15.0, t).await;
         let s = spec(&format!("http://{addr}"), "backfill_h = 0");
         let source = Platform::with_env(&s, &env).unwrap();
         let (tx, mut rx) = sources::channel();
@@ -189,14 +209,7 @@ fn the_duty_workstation_click_reaches_the_platform_through_the_scheduler() {
         while store.alerts().is_empty() {
             store.apply(rx.recv().await.unwrap());
         }
-        let alert = platform
-            .estate
-            .alerts_at(at_ms())
-            .into_iter()
-            .find(|a| {
-                a.severity == Severity::Warning && !store.tickets().any(|t| t.alerts.contains(&a.id))
-            })
-            .unwrap();
+        assert!(!store.tickets().any(|tk| tk.alerts.contains(&alert.id)));
         commands
             .send(SourceCommand::CreateTicket { alert: alert.clone() })
             .await
