@@ -1,6 +1,7 @@
 //! The `opswall` command: the wall window, and `render`, `check`, `bench`.
 
 use std::path::{Path, PathBuf};
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -92,6 +93,42 @@ struct RunArgs {
 }
 
 #[derive(Subcommand)]
+enum SimCommand {
+    /// Write the simulated estate in a monitoring server's own format, so a
+    /// real Prometheus, VictoriaMetrics or Zabbix holds the same estate.
+    Export {
+        /// openmetrics (promtool backfill), vm (VictoriaMetrics /api/v1/import),
+        /// zabbix (zabbix_sender -T input), zabbix-hosts (JSON: groups, hosts,
+        /// items, triggers), targets (a targets file for sources files).
+        #[arg(value_enum)]
+        format: ExportFormat,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The last instant, UTC ms (default: now).
+        #[arg(long)]
+        to_ms: Option<i64>,
+        /// Hours of history up to it.
+        #[arg(long, default_value_t = 6.0)]
+        hours: f64,
+        /// Seconds between samples.
+        #[arg(long, default_value_t = 15)]
+        step_s: u32,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Openmetrics,
+    Vm,
+    Zabbix,
+    ZabbixHosts,
+    Targets,
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Draw a page headless to PNG, and say what each panel shows as JSON.
     Render {
@@ -114,8 +151,12 @@ enum Command {
         #[arg(long)]
         state: Option<PathBuf>,
     },
-    /// Serve the simulated estate through the platform API (see docs/platform-api.md).
+    /// Serve the simulated estate through the platform API (see docs/platform-api.md)
+    /// and as Prometheus metrics (`/metrics`); or export it (`opswall sim export`).
+    #[command(args_conflicts_with_subcommands = true)]
     Sim {
+        #[command(subcommand)]
+        export: Option<SimCommand>,
         /// Address to listen on; keep it on loopback unless the network is trusted.
         #[arg(long, default_value = "127.0.0.1:18700")]
         listen: std::net::SocketAddr,
@@ -204,6 +245,19 @@ fn run() -> Result<ExitCode> {
         .map(|()| ExitCode::SUCCESS),
         Some(Command::Check { files }) => Ok(check(&files)),
         Some(Command::Sim {
+            export:
+                Some(SimCommand::Export {
+                    format,
+                    seed,
+                    to_ms,
+                    hours,
+                    step_s,
+                    out,
+                }),
+            ..
+        }) => export(format, seed, to_ms, hours, step_s, out.as_deref()).map(|()| ExitCode::SUCCESS),
+        Some(Command::Sim {
+            export: None,
             listen,
             seed,
             speed,
@@ -374,6 +428,7 @@ fn run_wall(args: RunArgs) -> Result<()> {
         after_s: args.screenshot_after,
     });
     let handle = runtime.handle().clone();
+    let history = layout.history_need();
     let simulated = sources::sim::Simulated {
         estate,
         clock: clock.clone(),
@@ -389,7 +444,7 @@ fn run_wall(args: RunArgs) -> Result<()> {
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let out = Outbox::new(tx, std::sync::Arc::new(move || opswall::app::wake(&ctx)));
-            let started = sources::start(&sources_file, &handle, &out, &simulated);
+            let started = sources::start(&sources_file, &handle, &out, &simulated, history);
             let cfg = WallConfig {
                 layout,
                 layout_path,
@@ -456,6 +511,41 @@ fn serve_sim(
             .await
             .context("the API server stopped")
     })
+}
+
+fn export(
+    format: ExportFormat,
+    seed: u64,
+    to_ms: Option<i64>,
+    hours: f64,
+    step_s: u32,
+    out: Option<&Path>,
+) -> Result<()> {
+    use opswall::sim::expose;
+    if !(0.0..=24.0 * 31.0).contains(&hours) || !(1..=86_400).contains(&step_s) {
+        bail!("--hours must be 0 to 744 and --step-s 1 to 86400");
+    }
+    let estate = Estate::new(seed);
+    let to_ms = to_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
+    let instants = expose::instants(to_ms, hours, i64::from(step_s) * 1000);
+    let mut w: Box<dyn std::io::Write> = match out {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    match format {
+        ExportFormat::Openmetrics => expose::Exposition::new(&estate).openmetrics(&estate, &instants, &mut w)?,
+        ExportFormat::Vm => expose::Exposition::new(&estate).victoria_metrics(&estate, &instants, &mut w)?,
+        ExportFormat::Zabbix => expose::zabbix_sender(&estate, &instants, &mut w)?,
+        ExportFormat::ZabbixHosts => {
+            serde_json::to_writer_pretty(&mut w, &expose::zabbix_hosts(&estate, &Catalog::builtin()))?;
+            writeln!(w)?;
+        }
+        ExportFormat::Targets => w.write_all(expose::targets_toml(&estate).as_bytes())?,
+    }
+    w.flush().context("cannot write the export")?;
+    Ok(())
 }
 
 fn render(

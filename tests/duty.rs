@@ -34,6 +34,7 @@ fn the_ticker_offers_to_turn_an_alert_without_a_ticket_into_one() {
         acknowledged: false,
         owner: None,
         cleared_ms: None,
+        muted: None,
     };
     // And an alert that already has its ticket: it offers nothing.
     let ticketed = store
@@ -117,6 +118,7 @@ fn the_simulated_desk_opens_the_ticket_and_sends_it_back() {
         acknowledged: true,
         owner: Some("李娜".into()),
         cleared_ms: None,
+        muted: None,
     };
     let ticket = runtime.block_on(async {
         commands

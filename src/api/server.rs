@@ -34,17 +34,20 @@ pub struct SimPlatform {
     pub token: Option<String>,
     pub name: String,
     manual: Mutex<ManualTickets>,
+    /// Label text of every series, made once.
+    exposition: crate::sim::expose::Exposition,
 }
 
 impl SimPlatform {
     pub fn new(estate: Estate, clock: SimClock, tick_s: f64, token: Option<String>) -> SimPlatform {
         SimPlatform {
-            estate,
             clock,
             tick_ms: ((tick_s * 1000.0) as i64).max(1000),
             token,
             name: crate::sim::SOURCE_NAME.to_owned(),
             manual: Mutex::new(ManualTickets::default()),
+            exposition: crate::sim::expose::Exposition::new(&estate),
+            estate,
         }
     }
 
@@ -71,6 +74,7 @@ pub fn router(platform: Shared) -> axum::Router {
         .route(paths::ALERTS, get(alerts))
         .route(paths::TICKETS, get(tickets).post(create_ticket))
         .route(paths::STATUS, get(status))
+        .route("/metrics", get(metrics))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such path in API v1") })
         .with_state(platform)
 }
@@ -254,6 +258,20 @@ async fn status(State(p): State<Shared>, headers: HeaderMap) -> Response {
         return r;
     }
     Json(p.estate.routine_at(p.now())).into_response()
+}
+
+/// `GET /metrics`: the newest tick in Prometheus text exposition, every
+/// sample stamped with its simulated instant.
+async fn metrics(State(p): State<Shared>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorize(&p, &headers) {
+        return r;
+    }
+    let body = p.exposition.text_at(&p.estate, p.now());
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// 转工单: opens a ticket for an active alert. 201 with the ticket; 404 for an

@@ -120,6 +120,27 @@ impl Kpi {
     }
 }
 
+/// The kind of target a catalogue KPI measures, told by its id's prefix
+/// (`ora_tablespace_*` a tablespace, `wls_jdbc_*` a JDBC pool…). Sources that
+/// do not know their targets' kinds (Prometheus, Zabbix) use it.
+pub fn target_kind_of(kpi: &str) -> Option<crate::model::TargetKind> {
+    use crate::model::TargetKind;
+    const PREFIXES: [(&str, TargetKind); 8] = [
+        ("host_", TargetKind::Host),
+        ("ora_tablespace_", TargetKind::Tablespace),
+        ("ora_asm_", TargetKind::AsmDiskGroup),
+        ("ora_", TargetKind::Database),
+        ("wls_jdbc_", TargetKind::JdbcPool),
+        ("wls_jms_", TargetKind::JmsServer),
+        ("wls_", TargetKind::Weblogic),
+        ("etax_", TargetKind::Business),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(prefix, _)| kpi.starts_with(prefix))
+        .map(|(_, kind)| *kind)
+}
+
 /// The unit as shown after a number.
 pub fn display_unit(unit: &str) -> &str {
     match unit {

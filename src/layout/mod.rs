@@ -224,6 +224,37 @@ pub struct Layout {
     pub pages: Vec<Page>,
 }
 
+/// How much history a layout's charts draw: what a source that can fetch
+/// ranges (Prometheus, Zabbix) asks for at start and after an outage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HistoryNeed {
+    /// The longest chart or sparkline range, ms.
+    pub range_ms: i64,
+    /// The widest of those charts, design pixels: more points than this are
+    /// decimated away when drawn.
+    pub width_px: u32,
+}
+
+impl Layout {
+    /// The history the layout's charts and sparklines need.
+    pub fn history_need(&self) -> HistoryNeed {
+        let charts = self.pages.iter().flat_map(|p| &p.panels).filter(|p| {
+            matches!(p.kind, PanelKind::Timeseries | PanelKind::Stat) && p.binding.kpi.is_some()
+                || !p.binding.series.is_empty()
+        });
+        let cell_px = self.wall.design[0] / self.wall.grid[0].max(1) as f32;
+        let mut need = HistoryNeed {
+            range_ms: 0,
+            width_px: 1,
+        };
+        for p in charts {
+            need.range_ms = need.range_ms.max(i64::from(p.binding.range_min) * 60_000);
+            need.width_px = need.width_px.max((p.at[2] as f32 * cell_px) as u32);
+        }
+        need
+    }
+}
+
 /// What the resolver checks names against.
 pub struct Known<'a> {
     pub catalog: &'a Catalog,

@@ -200,6 +200,20 @@ pub struct Alert {
     pub owner: Option<String>,
     /// When it recovered; recovered alerts stay listed briefly.
     pub cleared_ms: Option<TimestampMs>,
+    /// Held back from notification by a silence or an inhibiting alert
+    /// (Alertmanager); still shown, marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muted: Option<Muted>,
+}
+
+/// Why an active alert is not notified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Muted {
+    /// A silence matches it: someone has taken it in hand.
+    Silenced,
+    /// A worse alert it depends on is firing.
+    Inhibited,
 }
 
 /// Everything a source knows about the estate's shape.

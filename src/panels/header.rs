@@ -11,10 +11,11 @@ use crate::layout::Panel;
 #[derive(Clone, Debug, Serialize)]
 pub struct SourceDot {
     pub name: String,
-    /// `ok`, `stale` or `down`.
+    /// `ok`, `partial` (fresh, but some of its queries fail), `stale` or `down`.
     pub state: String,
     pub age_s: Option<f64>,
     pub error: Option<String>,
+    pub warning: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -50,12 +51,15 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> HeaderModel {
                 "down"
             } else if s.is_stale(cx.now_ms) {
                 "stale"
+            } else if s.warning.is_some() {
+                "partial"
             } else {
                 "ok"
             }
             .to_owned(),
             age_s: s.age_s(cx.now_ms),
             error: s.error.clone(),
+            warning: s.warning.clone(),
         })
         .collect();
     HeaderModel {
@@ -151,6 +155,7 @@ pub fn ui(ui: &mut Ui, rect: Rect, m: &HeaderModel, _cx: &Ctx<'_>) {
     for s in m.sources.iter().rev() {
         let (color, word) = match s.state.as_str() {
             "ok" => (theme::NORMAL, String::new()),
+            "partial" => (theme::AMBER, " 部分失败".to_owned()),
             "stale" => (
                 theme::STALE,
                 format!(" {}前", format_age(s.age_s.unwrap_or(f64::INFINITY))),

@@ -31,6 +31,7 @@ pub struct TickerRow {
     pub message: String,
     pub acknowledged: bool,
     pub owner: Option<String>,
+    pub muted: Option<crate::model::Muted>,
     pub new: bool,
     pub recovered: bool,
     /// The ticket opened for this alert, if any.
@@ -62,6 +63,7 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> TickerModel {
             message: a.message.clone(),
             acknowledged: a.acknowledged,
             owner: a.owner.clone(),
+            muted: a.muted,
             new: a.cleared_ms.is_none() && cx.now_ms - a.first_seen_ms < NEW_FOR_MS,
             recovered: a.cleared_ms.is_some(),
             ticket: cx
@@ -243,12 +245,16 @@ fn row_ui(
         format!("工单 {ticket}")
     } else if row.recovered {
         "已恢复".to_owned()
+    } else if row.muted == Some(crate::model::Muted::Silenced) {
+        format!("已静默·{}", row.owner.as_deref().unwrap_or(""))
+    } else if row.muted == Some(crate::model::Muted::Inhibited) {
+        "已抑制".to_owned()
     } else if row.acknowledged {
         format!("已确认·{}", row.owner.as_deref().unwrap_or(""))
     } else {
         "未确认".to_owned()
     };
-    let status_color = if row.acknowledged || row.recovered {
+    let status_color = if row.acknowledged || row.recovered || row.muted.is_some() {
         theme::TEXT_DIM
     } else {
         theme::AMBER

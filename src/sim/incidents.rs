@@ -142,6 +142,7 @@ impl Incident {
             acknowledged,
             owner: acknowledged.then(|| ENGINEERS[self.engineer].to_owned()),
             cleared_ms: (t_ms >= self.end_ms).then_some(self.end_ms),
+            muted: None,
         })
     }
 }

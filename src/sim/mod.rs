@@ -11,6 +11,7 @@ mod clock;
 mod desk;
 mod dynamics;
 pub mod estate;
+pub mod expose;
 mod incidents;
 mod rng;
 mod routine;

@@ -72,6 +72,11 @@ pub enum Auth {
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a secret obtained at run time (a session id).
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -126,14 +131,12 @@ pub struct SourceSpec {
     pub backfill_h: f64,
     /// KPI queries (Prometheus, Zabbix).
     pub kpis: Vec<KpiQuery>,
-    /// A query whose series describe targets by their labels (Prometheus).
-    pub info_query: Option<String>,
     /// Targets and application systems the source cannot tell (TOML, see [`load_targets`]).
     pub targets_file: Option<PathBuf>,
     /// Label carrying an alert's severity (Alertmanager).
     pub severity_label: String,
-    /// Label template naming an alert's target (Alertmanager).
-    pub alert_target: String,
+    /// Label templates naming an alert's target, tried in order (Alertmanager).
+    pub alert_target: Vec<String>,
     /// Label naming an alert's application system (Alertmanager).
     pub system_label: String,
     /// Host groups whose hosts the wall shows (Zabbix); all when empty.
@@ -165,10 +168,9 @@ impl SourcesFile {
                 max_body_bytes: 0,
                 backfill_h: 3.0,
                 kpis: Vec::new(),
-                info_query: None,
                 targets_file: None,
                 severity_label: "severity".into(),
-                alert_target: "{instance}".into(),
+                alert_target: Vec::new(),
                 system_label: "system".into(),
                 host_groups: Vec::new(),
             }],
@@ -218,7 +220,7 @@ struct RawSource {
     #[serde(default)]
     target: Option<String>,
     #[serde(default)]
-    info_query: Option<String>,
+    alert_target: Option<Vec<String>>,
     #[serde(default)]
     targets_file: Option<Spanned<String>>,
     #[serde(default)]
@@ -243,6 +245,10 @@ struct RawKpi {
 
 /// The default target label template.
 pub const DEFAULT_TARGET: &str = "{target}";
+
+/// The default templates naming an alert's target: an explicit `target`
+/// label, then the exporter's `instance`.
+pub const DEFAULT_ALERT_TARGET: [&str; 2] = ["{target}", "{instance}"];
 
 /// Parses a sources file. `file` names it in errors; relative paths in it
 /// (`ca_file`, `targets_file`) are taken from `base_dir`.
@@ -361,7 +367,9 @@ pub fn parse(
             }
             p
         });
-        let default_target = r.target.clone().unwrap_or_else(|| DEFAULT_TARGET.to_owned());
+        let default_target = r.target.clone().unwrap_or_else(|| {
+            if kind == SourceKind::Zabbix { "{host}" } else { DEFAULT_TARGET }.to_owned()
+        });
         let mut kpis = Vec::new();
         let mut seen = BTreeSet::new();
         for k in &r.kpi {
@@ -419,10 +427,12 @@ pub fn parse(
             max_body_bytes: (max_body_mb * 1024.0 * 1024.0) as usize,
             backfill_h,
             kpis,
-            info_query: r.info_query.clone(),
             targets_file,
             severity_label: r.severity_label.clone().unwrap_or_else(|| "severity".into()),
-            alert_target: r.target.clone().unwrap_or_else(|| "{instance}".into()),
+            alert_target: r
+                .alert_target
+                .clone()
+                .unwrap_or_else(|| DEFAULT_ALERT_TARGET.iter().map(|t| (*t).to_owned()).collect()),
             system_label: r.system_label.clone().unwrap_or_else(|| "system".into()),
             host_groups: r.host_groups.clone(),
         });

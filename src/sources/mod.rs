@@ -5,15 +5,18 @@
 //! queue) and asks for a repaint after each send. The UI thread never awaits
 //! a source.
 
+pub mod alertmanager;
 pub mod config;
 pub mod http;
 pub mod platform;
+pub mod prometheus;
 pub mod scheduler;
 pub mod sim;
+pub mod zabbix;
 
 use std::sync::Arc;
 
-use tracing::{error, warn};
+use tracing::error;
 
 use crate::store::Update;
 
@@ -89,6 +92,7 @@ pub fn start(
     runtime: &tokio::runtime::Handle,
     out: &Outbox,
     simulated: &sim::Simulated,
+    history: crate::layout::HistoryNeed,
 ) -> Started {
     let mut commands = None;
     let mut listed = Vec::new();
@@ -122,10 +126,15 @@ pub fn start(
             config::SourceKind::Platform => platform::Platform::new(spec).map(|f| {
                 runtime.spawn(scheduler::run(name.clone(), f, schedule, task_out, rx));
             }),
-            kind => {
-                warn!(source = %spec.name, kind = kind.key(), "this source kind is not built yet");
-                Err(http::FetchError::Config(format!("不支持的数据源类型 {}", kind.key())))
-            }
+            config::SourceKind::Prometheus => prometheus::Prometheus::new(spec, history).map(|f| {
+                runtime.spawn(scheduler::run(name.clone(), f, schedule, task_out, None));
+            }),
+            config::SourceKind::Alertmanager => alertmanager::Alertmanager::new(spec).map(|f| {
+                runtime.spawn(scheduler::run(name.clone(), f, schedule, task_out, None));
+            }),
+            config::SourceKind::Zabbix => zabbix::Zabbix::new(spec).map(|f| {
+                runtime.spawn(scheduler::run(name.clone(), f, schedule, task_out, None));
+            }),
         };
         match started {
             Ok(()) => {

@@ -51,6 +51,12 @@ pub enum Update {
     },
     /// Something the duty officer should read once (a command that failed).
     Notice { source: String, message: String },
+    /// Part of a fetch failed while the rest arrived (one bad query of many);
+    /// `None` clears it.
+    Warning {
+        source: String,
+        message: Option<String>,
+    },
     /// A fetch failed; the last good data stays.
     Failed {
         source: String,
@@ -69,6 +75,7 @@ impl Update {
             | Update::Tickets { source, .. }
             | Update::Routine { source, .. }
             | Update::Notice { source, .. }
+            | Update::Warning { source, .. }
             | Update::Failed { source, .. } => source,
         }
     }
@@ -82,6 +89,7 @@ impl Update {
             | Update::Tickets { source, .. }
             | Update::Routine { source, .. }
             | Update::Notice { source, .. }
+            | Update::Warning { source, .. }
             | Update::Failed { source, .. } => name.clone_into(source),
         }
     }
@@ -97,6 +105,8 @@ pub struct SourceState {
     pub last_ok_ms: Option<TimestampMs>,
     /// The last error, cleared by the next success.
     pub error: Option<String>,
+    /// What part of the last fetch failed while the rest arrived.
+    pub warning: Option<String>,
 }
 
 impl SourceState {
@@ -247,6 +257,7 @@ impl Store {
                 interval_s,
                 last_ok_ms: None,
                 error: None,
+                warning: None,
             });
     }
 
@@ -262,6 +273,9 @@ impl Store {
                 self.merge_inventories();
             }
             Update::Notice { .. } => {}
+            Update::Warning { source, message } => {
+                self.source_mut(&source).warning = message;
+            }
             Update::Samples {
                 source,
                 at_ms,
@@ -368,6 +382,7 @@ impl Store {
                 interval_s: 15.0,
                 last_ok_ms: None,
                 error: None,
+                warning: None,
             })
     }
 
