@@ -174,7 +174,8 @@ impl Prometheus {
             http: HttpClient::with_env(spec, env)?,
             kpis: Arc::new(spec.kpis.clone()),
             interval_ms: spec.interval.as_millis() as i64,
-            backfill_ms: (spec.backfill_h * 3_600_000.0) as i64,
+            // The charts' longest range at least, so none starts half empty.
+            backfill_ms: ((spec.backfill_h * 3_600_000.0) as i64).max(if spec.backfill_h > 0.0 { need.range_ms } else { 0 }),
             need,
             clock,
             inventory,
