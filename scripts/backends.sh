@@ -589,14 +589,16 @@ start() {
   local T0 t0; T0=$(ms)
   install
   layout
+  [ -x "$OPSWALL_BIN" ] || die "the opswall binary $OPSWALL_BIN is missing; build it first: cargo build --release --bin opswall (or set OPSWALL_BIN)"
   stop >/dev/null
+  ports_free
   # Fresh data every start (the PostgreSQL cluster stays; its zabbix database is new).
   rm -rf "$ETC" "$DATA" "$LOGS" "$RUN" "$BACKENDS_DIR/env"
   mkdir -p "$ETC" "$DATA/prometheus" "$LOGS" "$RUN"
   # If anything below fails, stop what did start (the logs stay).
   trap 'rc=$?; if [ $rc != 0 ]; then log "start failed; stopping what started" >&2
     [ -z "$ZBX_DB_PID" ] || { kill "$ZBX_DB_PID" 2>/dev/null; wait "$ZBX_DB_PID" 2>/dev/null; }
-    stop >/dev/null 2>&1 || true; fi' EXIT
+    stop >/dev/null 2>&1 || true; fi; exit $rc' EXIT
 
   t0=$(ms); write_configs; step_done configs "$t0"
   [ "$WITH_ZABBIX" != 1 ] || zabbix_db_begin
@@ -617,6 +619,18 @@ start() {
   step_done "start total" "$T0"
   log "timings:"; printf '  %s\n' "${TIMINGS[@]}"
   log "environment for the tests: $BACKENDS_DIR/env"
+}
+
+# Our ports must be free once our own leftovers are stopped.
+ports_free() {
+  local p busy=()
+  for p in $P_SIM $P_NODE $P_AM $P_PROM $P_VM $P_PG $P_ZBX $P_WEB; do
+    port_open "$p" && busy+=("$p")
+  done
+  [ ${#busy[@]} = 0 ] && return 0
+  log "FAIL: ports already in use by other processes: ${busy[*]}" >&2
+  command -v ss >/dev/null && ss -ltnp | grep -E ":($(IFS='|'; echo "${busy[*]}")) " >&2 || true
+  return 1
 }
 
 # ---------------------------------------------------------------- stop

@@ -99,7 +99,9 @@ enum SimCommand {
     Export {
         /// openmetrics (promtool backfill), vm (VictoriaMetrics /api/v1/import),
         /// zabbix (zabbix_sender -T input), zabbix-hosts (JSON: groups, hosts,
-        /// items, triggers), targets (a targets file for sources files).
+        /// items, triggers), targets (a targets file for sources files),
+        /// prometheus-kpis and zabbix-kpis (the [[source.kpi]] tables that read
+        /// the estate back from those servers).
         #[arg(value_enum)]
         format: ExportFormat,
         #[arg(long, default_value_t = 1)]
@@ -126,6 +128,8 @@ enum ExportFormat {
     Zabbix,
     ZabbixHosts,
     Targets,
+    PrometheusKpis,
+    ZabbixKpis,
 }
 
 #[derive(Subcommand)]
@@ -175,7 +179,7 @@ enum Command {
         #[arg(long)]
         token_env: Option<String>,
     },
-    /// Check layout files, KPI catalogues, SLA policies and sources files; print every error as <file:line>.
+    /// Check layout files, KPI catalogues, SLA policies, sources files and targets files; print every error as <file:line>.
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -543,6 +547,8 @@ fn export(
             writeln!(w)?;
         }
         ExportFormat::Targets => w.write_all(expose::targets_toml(&estate).as_bytes())?,
+        ExportFormat::PrometheusKpis => w.write_all(expose::prometheus_kpis_toml().as_bytes())?,
+        ExportFormat::ZabbixKpis => w.write_all(expose::zabbix_kpis_toml().as_bytes())?,
     }
     w.flush().context("cannot write the export")?;
     Ok(())
@@ -609,6 +615,20 @@ fn check(files: &[PathBuf]) -> ExitCode {
                     for e in errors {
                         println!("{e}");
                     }
+                    failed = true;
+                }
+            }
+            continue;
+        }
+        if text.contains("[[targets]]") && !text.contains("[wall]") {
+            match sources::config::load_targets(f) {
+                Ok(inv) => println!(
+                    "{name}: ok (targets file: {} systems, {} targets)",
+                    inv.systems.len(),
+                    inv.targets.len()
+                ),
+                Err(e) => {
+                    println!("{e}");
                     failed = true;
                 }
             }

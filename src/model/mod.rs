@@ -61,6 +61,7 @@ pub enum TargetKind {
     /// One tablespace of a database (parent: the database).
     Tablespace,
     /// One ASM disk group (parent: the database).
+    #[serde(rename = "asm_diskgroup")]
     AsmDiskGroup,
     /// A `WebLogic` managed server.
     Weblogic,
@@ -238,5 +239,19 @@ impl Inventory {
     /// Chinese name of a system, or the id itself if unknown.
     pub fn system_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.system(id).map_or(id, |s| s.name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_has_one_name_in_layouts_and_in_json() {
+        for kind in TargetKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.key()));
+            assert_eq!(TargetKind::from_key(kind.key()), Some(kind));
+        }
     }
 }

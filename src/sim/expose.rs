@@ -507,29 +507,46 @@ pub fn zabbix_sender(
 /// The estate's systems and targets as a targets file (TOML) for sources
 /// that cannot tell them (Prometheus, Zabbix).
 pub fn targets_toml(estate: &Estate) -> String {
-    let inv = estate.inventory();
-    let mut out = String::from(
-        "# Application systems and targets of the simulated estate (opswall sim export targets).\n\n",
-    );
-    for s in &inv.systems {
-        let _ = writeln!(out, "[[systems]]\nid = \"{}\"\nname = \"{}\"\n", s.id, s.name);
-    }
-    for t in &inv.targets {
-        let _ = write!(
+    let body = toml::to_string(estate.inventory()).expect("an inventory is plain strings");
+    format!(
+        "# Application systems and targets of the simulated estate (opswall sim export targets).\n\n{body}"
+    )
+}
+
+/// The `[[source.kpi]]` tables that read the simulated estate from a
+/// Prometheus (or `VictoriaMetrics`) that scraped or imported it, ready to
+/// paste into a sources file.
+pub fn prometheus_kpis_toml() -> String {
+    let mut out = String::new();
+    for f in FAMILIES {
+        let Some(kind) = crate::kpi::target_kind_of(f.kpi) else { continue };
+        let _ = writeln!(
             out,
-            "[[targets]]\nid = \"{}\"\nname = \"{}\"\nkind = \"{}\"\nsystem = \"{}\"\n",
-            t.id,
-            t.name,
-            t.kind.key(),
-            t.system
+            "[[source.kpi]]\nid = \"{}\"\nquery = '{}'\ntarget = \"{}\"\n",
+            f.kpi,
+            selector(f),
+            target_template(kind)
         );
-        if let Some(p) = &t.parent {
-            let _ = writeln!(out, "parent = \"{p}\"");
-        }
-        if !t.detail.is_empty() {
-            let _ = writeln!(out, "detail = \"{}\"", t.detail);
-        }
-        out.push('\n');
+    }
+    out
+}
+
+/// The `[[source.kpi]]` tables that read the simulated estate from a Zabbix
+/// loaded with [`zabbix_hosts`] and [`zabbix_sender`].
+pub fn zabbix_kpis_toml() -> String {
+    let mut out = String::new();
+    for f in FAMILIES {
+        let Some(kind) = crate::kpi::target_kind_of(f.kpi) else { continue };
+        let (query, target) = if kind.is_part() {
+            (format!("{}[*]", f.zabbix_key), "{host}/{1}")
+        } else {
+            (f.zabbix_key.to_owned(), "{host}")
+        };
+        let _ = writeln!(
+            out,
+            "[[source.kpi]]\nid = \"{}\"\nquery = '{query}'\ntarget = \"{target}\"\n",
+            f.kpi
+        );
     }
     out
 }
@@ -628,11 +645,26 @@ mod tests {
         let ora = hosts.hosts.iter().find(|h| h.host == "hx-ora").unwrap();
         assert_eq!(ora.groups, ["核心征管"]);
         assert!(ora.items.iter().any(|i| i.key == "oracle.asm_used_pct[+DATA]"));
-        assert!(ora.triggers.iter().any(|t| t.expression == "last(/hx-ora/oracle.tbs_used_file_pct[HX_DATA])>90"));
+        assert!(ora.triggers.iter().any(|t| t.expression == "last(/hx-ora/oracle.tbs_used_file_pct[HX_DATA])>95"));
         let mut sent = Vec::new();
         zabbix_sender(&estate, &instants(1_796_264_400_000, 0.0, 60_000), &mut sent).unwrap();
         let sent = String::from_utf8(sent).unwrap();
         assert!(sent.lines().any(|l| l.starts_with("hx-ora oracle.tbs_used_file_pct[HX_DATA] 1796264400 ")));
+    }
+
+    #[test]
+    fn every_family_names_its_target_kind_by_its_kpi() {
+        let estate = Estate::new(1);
+        for key in estate.series_keys() {
+            let target = estate.inventory().target(&key.target).unwrap();
+            assert_eq!(crate::kpi::target_kind_of(&key.kpi), Some(target.kind), "{}", key.kpi);
+            // The template rebuilds the id from the labels.
+            let labels = target_labels(target);
+            let id = crate::sources::config::fill_template(target_template(target.kind), |l| {
+                labels.iter().find(|(k, _)| *k == l).map(|(_, v)| v.as_str())
+            });
+            assert_eq!(id.as_deref(), Some(key.target.as_str()));
+        }
     }
 
     #[test]

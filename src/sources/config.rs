@@ -515,6 +515,11 @@ pub fn load_targets(path: &Path) -> Result<crate::model::Inventory, String> {
         if inv.system(&t.system).is_none() {
             return Err(format!("{file}: target `{}` names unknown system `{}`", t.id, t.system));
         }
+        if let Some(p) = &t.parent
+            && inv.target(p).is_none()
+        {
+            return Err(format!("{file}: target `{}` names unknown parent `{p}`", t.id));
+        }
     }
     Ok(inv)
 }
