@@ -221,19 +221,19 @@ groups:
       - alert: TablespaceAlmostFull
         expr: oracledb_tablespace_used_percent > 85
         for: 0s
-        labels: {severity: critical}
+        labels: {severity: critical, kpi: ora_tablespace_used_pct}
         annotations:
           summary: '表空间 {{ $labels.database }}/{{ $labels.tablespace }} 使用率 {{ $value | printf "%.1f" }}%'
       - alert: WeblogicHeapLow
         expr: wls_jvm_heap_free_percent < 20
         for: 0s
-        labels: {severity: warning}
+        labels: {severity: warning, kpi: wls_heap_free_pct}
         annotations:
           summary: 'WebLogic {{ $labels.server }} 堆空闲 {{ $value | printf "%.1f" }}%'
       - alert: HostCpuHigh
         expr: instance:node_cpu_utilisation:percent > 80
         for: 0s
-        labels: {severity: warning}
+        labels: {severity: warning, kpi: host_cpu_total_pct}
         annotations:
           summary: '主机 {{ $labels.instance }} CPU 使用率 {{ $value | printf "%.1f" }}%'
       - alert: CiNodeUp
@@ -242,6 +242,11 @@ groups:
         labels: {severity: warning}
         annotations:
           summary: 'CI 节点 {{ $labels.instance }} 的 node_exporter 在线'
+      - alert: CiInhibitedByWatchdog
+        expr: vector(1)
+        for: 0s
+        labels: {severity: warning}
+        annotations: {summary: "被 OpswallWatchdog 抑制的告警"}
 EOF
   cat >"$ETC/alertmanager.yml" <<'EOF'
 route:
@@ -252,6 +257,9 @@ route:
   repeat_interval: 1h
 receivers:
   - name: 'null'
+inhibit_rules:
+  - source_matchers: [alertname="OpswallWatchdog"]
+    target_matchers: [alertname="CiInhibitedByWatchdog"]
 EOF
   cat >"$ETC/vm-scrape.yml" <<EOF
 global:
@@ -575,6 +583,7 @@ write_env() {
       echo "export OPSWALL_ZABBIX_PASSWORD=zabbix"
       echo "export OPSWALL_ZABBIX_TOKEN=$(cat "$RUN/zabbix.token")"
       echo "export OPSWALL_ZABBIX_STEP_S=$ZBX_STEP_S"
+      echo "export OPSWALL_ZABBIX_SERVER=$LOOP:$P_ZBX"
     fi
     echo "export OPSWALL_SIM_SEED=$SEED"
     echo "export OPSWALL_HISTORY_TO_MS=$TO_MS"

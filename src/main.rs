@@ -1,7 +1,7 @@
 //! The `opswall` command: the wall window, and `render`, `check`, `bench`.
 
-use std::path::{Path, PathBuf};
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -259,7 +259,9 @@ fn run() -> Result<ExitCode> {
                     out,
                 }),
             ..
-        }) => export(format, seed, to_ms, hours, step_s, out.as_deref()).map(|()| ExitCode::SUCCESS),
+        }) => {
+            export(format, seed, to_ms, hours, step_s, out.as_deref()).map(|()| ExitCode::SUCCESS)
+        }
         Some(Command::Sim {
             export: None,
             listen,
@@ -268,8 +270,15 @@ fn run() -> Result<ExitCode> {
             at,
             tick,
             token_env,
-        }) => serve_sim(listen, seed, speed, at.as_deref(), tick, token_env.as_deref())
-            .map(|()| ExitCode::SUCCESS),
+        }) => serve_sim(
+            listen,
+            seed,
+            speed,
+            at.as_deref(),
+            tick,
+            token_env.as_deref(),
+        )
+        .map(|()| ExitCode::SUCCESS),
         Some(Command::Bench {
             layout,
             frames,
@@ -539,11 +548,18 @@ fn export(
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     match format {
-        ExportFormat::Openmetrics => expose::Exposition::new(&estate).openmetrics(&estate, &instants, &mut w)?,
-        ExportFormat::Vm => expose::Exposition::new(&estate).victoria_metrics(&estate, &instants, &mut w)?,
+        ExportFormat::Openmetrics => {
+            expose::Exposition::new(&estate).openmetrics(&estate, &instants, &mut w)?
+        }
+        ExportFormat::Vm => {
+            expose::Exposition::new(&estate).victoria_metrics(&estate, &instants, &mut w)?
+        }
         ExportFormat::Zabbix => expose::zabbix_sender(&estate, &instants, &mut w)?,
         ExportFormat::ZabbixHosts => {
-            serde_json::to_writer_pretty(&mut w, &expose::zabbix_hosts(&estate, &Catalog::builtin()))?;
+            serde_json::to_writer_pretty(
+                &mut w,
+                &expose::zabbix_hosts(&estate, &Catalog::builtin()),
+            )?;
             writeln!(w)?;
         }
         ExportFormat::Targets => w.write_all(expose::targets_toml(&estate).as_bytes())?,

@@ -46,7 +46,9 @@ async fn fake_server(mode: Shared) -> SocketAddr {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             let mode = *mode.lock().unwrap();
             tokio::spawn(async move {
                 let mut head = Vec::new();
@@ -154,7 +156,10 @@ async fn until(
     while !done(store) {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
             Ok(Some(u)) => store.apply(u),
-            _ => panic!("timed out waiting for: {what}; source: {:?}", store.source("prom")),
+            _ => panic!(
+                "timed out waiting for: {what}; source: {:?}",
+                store.source("prom")
+            ),
         }
     }
 }
@@ -170,21 +175,44 @@ fn every_fault_is_reported_clearly_keeps_the_last_data_and_recovers() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let messages = rt.block_on(async {
         let mode: Shared = Arc::new(Mutex::new(Mode::Good));
         let addr = fake_server(mode.clone()).await;
         let s = spec(&format!("http://{addr}"));
-        let source = Prometheus::with(&s, need(), &env, Arc::new(|| chrono::Utc::now().timestamp_millis())).unwrap();
+        let source = Prometheus::with(
+            &s,
+            need(),
+            &env,
+            Arc::new(|| chrono::Utc::now().timestamp_millis()),
+        )
+        .unwrap();
         let (tx, mut rx) = sources::channel();
         let out = Outbox::new(tx, Arc::new(|| {}));
-        let schedule = Schedule { interval: s.interval, timeout: s.timeout, backoff_max: s.backoff_max };
+        let schedule = Schedule {
+            interval: s.interval,
+            timeout: s.timeout,
+            backoff_max: s.backoff_max,
+        };
         tokio::spawn(scheduler::run(s.name.clone(), source, schedule, out, None));
 
         let mut store = Store::new(Limits::default());
         store.register_source("prom", 1.0);
-        let has_data = |st: &Store| st.latest("host_cpu_total_pct", "h1").is_some_and(|x| x.value == 42.0);
-        until(&mut rx, &mut store, Duration::from_secs(10), "first data", has_data).await;
+        let has_data = |st: &Store| {
+            st.latest("host_cpu_total_pct", "h1")
+                .is_some_and(|x| x.value == 42.0)
+        };
+        until(
+            &mut rx,
+            &mut store,
+            Duration::from_secs(10),
+            "first data",
+            has_data,
+        )
+        .await;
         // The history came first: the sample a minute ago is there too.
         assert_eq!(store.series("host_cpu_total_pct", "h1").unwrap().len(), 2);
 
@@ -199,26 +227,46 @@ fn every_fault_is_reported_clearly_keeps_the_last_data_and_recovers() {
         let mut messages = Vec::new();
         for (fault, expected) in cases {
             *mode.lock().unwrap() = fault;
-            until(&mut rx, &mut store, Duration::from_secs(20), &format!("{fault:?} reported"), |st| {
-                st.source("prom").and_then(|s| s.error.as_deref()).is_some_and(|e| e.contains(expected))
-            })
+            until(
+                &mut rx,
+                &mut store,
+                Duration::from_secs(20),
+                &format!("{fault:?} reported"),
+                |st| {
+                    st.source("prom")
+                        .and_then(|s| s.error.as_deref())
+                        .is_some_and(|e| e.contains(expected))
+                },
+            )
             .await;
             let state = store.source("prom").unwrap().clone();
             messages.push(state.error.clone().unwrap());
             // The last good value is still there, and is marked stale once old.
-            assert_eq!(store.latest("host_cpu_total_pct", "h1").unwrap().value, 42.0, "{fault:?}");
+            assert_eq!(
+                store.latest("host_cpu_total_pct", "h1").unwrap().value,
+                42.0,
+                "{fault:?}"
+            );
             *mode.lock().unwrap() = Mode::Good;
-            until(&mut rx, &mut store, Duration::from_secs(20), &format!("recovery after {fault:?}"), |st| {
-                st.source("prom").is_some_and(|s| s.error.is_none())
-            })
+            until(
+                &mut rx,
+                &mut store,
+                Duration::from_secs(20),
+                &format!("recovery after {fault:?}"),
+                |st| st.source("prom").is_some_and(|s| s.error.is_none()),
+            )
             .await;
         }
 
         // A long outage: the data is stale, with its age, and comes back.
         *mode.lock().unwrap() = Mode::Status500;
-        until(&mut rx, &mut store, Duration::from_secs(20), "down again", |st| {
-            st.source("prom").is_some_and(|s| s.error.is_some())
-        })
+        until(
+            &mut rx,
+            &mut store,
+            Duration::from_secs(20),
+            "down again",
+            |st| st.source("prom").is_some_and(|s| s.error.is_some()),
+        )
         .await;
         let last_ok = store.source("prom").unwrap().last_ok_ms.unwrap();
         let later = last_ok + 5_000;
@@ -231,14 +279,23 @@ fn every_fault_is_reported_clearly_keeps_the_last_data_and_recovers() {
         assert!(!m.contains(TOKEN), "token in message: {m}");
     }
     let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(logged.contains("source failed"), "the first failure is logged:\n{logged}");
-    assert!(logged.contains("source recovered"), "recovery is logged:\n{logged}");
+    assert!(
+        logged.contains("source failed"),
+        "the first failure is logged:\n{logged}"
+    );
+    assert!(
+        logged.contains("source recovered"),
+        "recovery is logged:\n{logged}"
+    );
     assert!(!logged.contains(TOKEN), "token in logs:\n{logged}");
 }
 
 #[test]
 fn connection_refused_says_so_and_names_the_host() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         // A port that was just free: nothing listens on it.
         let port = {
@@ -247,15 +304,24 @@ fn connection_refused_says_so_and_names_the_host() {
         };
         let s = spec(&format!("http://127.0.0.1:{port}"));
         let mut source = Prometheus::with(&s, need(), &env, Arc::new(|| 0)).unwrap();
-        let e = opswall::sources::scheduler::Fetcher::fetch(&mut source).await.unwrap_err().to_string();
-        assert!(e.contains("连接被拒绝") && e.contains(&format!("127.0.0.1:{port}")), "{e}");
+        let e = opswall::sources::scheduler::Fetcher::fetch(&mut source)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("连接被拒绝") && e.contains(&format!("127.0.0.1:{port}")),
+            "{e}"
+        );
         assert!(!e.contains(TOKEN));
     });
 }
 
 #[test]
 fn a_certificate_that_does_not_verify_is_refused_unless_its_ca_is_given() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).unwrap();
         let pem = cert.cert.pem();
@@ -288,21 +354,33 @@ async fn tls_server(cert: &rcgen::CertifiedKey<rcgen::KeyPair>) -> SocketAddr {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let der = rustls::pki_types::CertificateDer::from(cert.cert.der().to_vec());
     let key = rustls::pki_types::PrivateKeyDer::try_from(cert.signing_key.serialize_der()).unwrap();
-    let config = rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(vec![der], key).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![der], key)
+        .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         loop {
-            let Ok((sock, _)) = listener.accept().await else { return };
+            let Ok((sock, _)) = listener.accept().await else {
+                return;
+            };
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(sock).await else { return };
+                let Ok(mut tls) = acceptor.accept(sock).await else {
+                    return;
+                };
                 let mut buf = [0u8; 4096];
                 let _ = tls.read(&mut buf).await;
                 let now = chrono::Utc::now().timestamp();
-                let body = format!(r#"{{"status":"success","data":{{"resultType":"vector","result":[{{"metric":{{"instance":"h1"}},"value":[{now},"7"]}}]}}}}"#);
-                let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let body = format!(
+                    r#"{{"status":"success","data":{{"resultType":"vector","result":[{{"metric":{{"instance":"h1"}},"value":[{now},"7"]}}]}}}}"#
+                );
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
                 let _ = tls.write_all(head.as_bytes()).await;
                 let _ = tls.write_all(body.as_bytes()).await;
                 let _ = tls.shutdown().await;

@@ -46,10 +46,15 @@ fn spec(url: &str, extra: &str) -> SourceSpec {
         "[[source]]\nname = \"{}\"\nkind = \"platform\"\nurl = \"{url}\"\ninterval_s = 60\ntimeout_s = 2\ntoken_env = \"TEST_PLATFORM_TOKEN\"\n{extra}\n",
         opswall::sim::SOURCE_NAME
     );
-    config::parse(&text, "test-sources.toml", Path::new("."), &Catalog::builtin())
-        .unwrap()
-        .sources
-        .remove(0)
+    config::parse(
+        &text,
+        "test-sources.toml",
+        Path::new("."),
+        &Catalog::builtin(),
+    )
+    .unwrap()
+    .sources
+    .remove(0)
 }
 
 /// Serves the simulated estate, frozen at the fixture's instant, on a free port.
@@ -125,14 +130,22 @@ fn the_wall_fed_over_http_looks_the_same_as_the_wall_fed_in_process() {
     for page in 0..layout.pages.len() {
         let describe = |store: &Store| {
             let cx = Ctx::at_rest(store, &catalog, &sla, &layout, at_ms());
-            let state = opswall::render::describe(&layout, page, &cx, AT.into(), [3840, 2160]).unwrap();
+            let state =
+                opswall::render::describe(&layout, page, &cx, AT.into(), [3840, 2160]).unwrap();
             serde_json::to_value(&state).unwrap()
         };
         let (a, b) = (describe(&in_process), describe(&over_http));
         let panels = a["panels"].as_array().unwrap();
         assert!(!panels.is_empty());
-        for (i, (pa, pb)) in panels.iter().zip(b["panels"].as_array().unwrap()).enumerate() {
-            assert_eq!(pa, pb, "page {page} panel {i} differs between in-process and HTTP");
+        for (i, (pa, pb)) in panels
+            .iter()
+            .zip(b["panels"].as_array().unwrap())
+            .enumerate()
+        {
+            assert_eq!(
+                pa, pb,
+                "page {page} panel {i} differs between in-process and HTTP"
+            );
         }
         assert_eq!(a, b, "page {page}");
     }
@@ -153,7 +166,9 @@ fn an_alert_turned_into_a_ticket_over_http_shows_on_every_wall() {
         assert!(!before.tickets().any(|tk| tk.alerts.contains(&alert.id)));
 
         let updates = workstation
-            .command(SourceCommand::CreateTicket { alert: alert.clone() })
+            .command(SourceCommand::CreateTicket {
+                alert: alert.clone(),
+            })
             .await
             .unwrap();
         let after = store_from(updates);
@@ -166,16 +181,24 @@ fn an_alert_turned_into_a_ticket_over_http_shows_on_every_wall() {
 
         // Another wall reading the same platform shows it on its next fetch.
         let other = store_from(wall.fetch().await.unwrap());
-        let seen = other.tickets().find(|t| t.alerts.contains(&alert.id)).unwrap();
+        let seen = other
+            .tickets()
+            .find(|t| t.alerts.contains(&alert.id))
+            .unwrap();
         assert_eq!(seen.id, ticket.id);
 
         // Twice is refused with the platform's reason.
         let again = workstation
-            .command(SourceCommand::CreateTicket { alert: alert.clone() })
+            .command(SourceCommand::CreateTicket {
+                alert: alert.clone(),
+            })
             .await
             .unwrap_err()
             .to_string();
-        assert!(again.contains("409") && again.contains("already has a ticket"), "{again}");
+        assert!(
+            again.contains("409") && again.contains("already has a ticket"),
+            "{again}"
+        );
         // An alert the platform never had is refused too.
         let mut ghost = alert;
         ghost.id = "NO-SUCH-ALERT".into();
@@ -204,19 +227,30 @@ fn the_duty_workstation_click_reaches_the_platform_through_the_scheduler() {
             timeout: Duration::from_secs(5),
             backoff_max: Duration::from_secs(60),
         };
-        tokio::spawn(scheduler::run(s.name.clone(), source, schedule, out, Some(commands_rx)));
+        tokio::spawn(scheduler::run(
+            s.name.clone(),
+            source,
+            schedule,
+            out,
+            Some(commands_rx),
+        ));
         let mut store = Store::new(Limits::default());
         while store.alerts().is_empty() {
             store.apply(rx.recv().await.unwrap());
         }
         assert!(!store.tickets().any(|tk| tk.alerts.contains(&alert.id)));
         commands
-            .send(SourceCommand::CreateTicket { alert: alert.clone() })
+            .send(SourceCommand::CreateTicket {
+                alert: alert.clone(),
+            })
             .await
             .unwrap();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         while !store.tickets().any(|t| t.alerts.contains(&alert.id)) {
-            let u = tokio::time::timeout_at(deadline, rx.recv()).await.unwrap().unwrap();
+            let u = tokio::time::timeout_at(deadline, rx.recv())
+                .await
+                .unwrap()
+                .unwrap();
             store.apply(u);
         }
     });
@@ -237,6 +271,10 @@ fn a_wrong_token_is_refused_and_never_echoed() {
         let Err(e) = Platform::with_env(&s, &missing) else {
             panic!("a missing token must stop the source")
         };
-        assert!(e.to_string().contains("环境变量 TEST_PLATFORM_TOKEN 未设置"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("环境变量 TEST_PLATFORM_TOKEN 未设置"),
+            "{e}"
+        );
     });
 }

@@ -142,7 +142,11 @@ fn position(p: &SimPlatform, q: &PageQuery) -> Result<(TimestampMs, usize, usize
 fn page<T: Serialize>(all: Vec<T>, at_ms: TimestampMs, offset: usize, limit: usize) -> Response {
     let end = offset.saturating_add(limit).min(all.len());
     let next = (end < all.len()).then(|| encode_cursor(at_ms, end));
-    let items: Vec<T> = all.into_iter().skip(offset).take(end - offset.min(end)).collect();
+    let items: Vec<T> = all
+        .into_iter()
+        .skip(offset)
+        .take(end - offset.min(end))
+        .collect();
     Json(Page { at_ms, items, next }).into_response()
 }
 
@@ -268,7 +272,10 @@ async fn metrics(State(p): State<Shared>, headers: HeaderMap) -> Response {
     }
     let body = p.exposition.text_at(&p.estate, p.now());
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         body,
     )
         .into_response()

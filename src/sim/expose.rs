@@ -59,54 +59,279 @@ const SESSIONS: &[(&str, &str)] = &[("resource_name", "sessions")];
 
 /// Every KPI the simulated estate produces, as a family.
 pub const FAMILIES: &[Family] = &[
-    f("host_cpu_user_pct", "instance:node_cpu_user:percent", &[], "system.cpu.util[,user]"),
-    f("host_cpu_total_pct", "instance:node_cpu_utilisation:percent", &[], "system.cpu.util"),
-    f("host_mem_used_pct", "instance:node_memory_utilisation:percent", &[], "vm.memory.utilization"),
-    f("host_swap_used_pct", "instance:node_swap_utilisation:percent", &[], "system.swap.pused"),
+    f(
+        "host_cpu_user_pct",
+        "instance:node_cpu_user:percent",
+        &[],
+        "system.cpu.util[,user]",
+    ),
+    f(
+        "host_cpu_total_pct",
+        "instance:node_cpu_utilisation:percent",
+        &[],
+        "system.cpu.util",
+    ),
+    f(
+        "host_mem_used_pct",
+        "instance:node_memory_utilisation:percent",
+        &[],
+        "vm.memory.utilization",
+    ),
+    f(
+        "host_swap_used_pct",
+        "instance:node_swap_utilisation:percent",
+        &[],
+        "system.swap.pused",
+    ),
     f("host_icmp_up", "probe_success", ICMP, "icmpping"),
-    f("host_icmp_loss_pct", "instance:probe_icmp_loss:percent", &[], "icmppingloss"),
-    f("host_fs_used_pct", "instance:node_filesystem_utilisation:percent", &[], "vfs.fs.pused.max"),
+    f(
+        "host_icmp_loss_pct",
+        "instance:probe_icmp_loss:percent",
+        &[],
+        "icmppingloss",
+    ),
+    f(
+        "host_fs_used_pct",
+        "instance:node_filesystem_utilisation:percent",
+        &[],
+        "vfs.fs.pused.max",
+    ),
     f("host_agent_up", "instance:node_agent:up", &[], "agent.ping"),
     f("ora_instance_up", "oracledb_up", &[], "oracle.ping"),
-    f("ora_listener_port_up", "probe_success", LISTENER, "oracle.listener.port"),
-    f("ora_session_count", "oracledb_resource_current_utilization", SESSIONS, "oracle.session_count"),
-    f("ora_session_usage_pct", "database:oracledb_session_usage:percent", &[], "oracle.session_usage_pct"),
-    f("ora_process_usage_pct", "database:oracledb_process_usage:percent", &[], "oracle.process_usage_pct"),
-    f("ora_active_session_pct", "database:oracledb_active_sessions:percent", &[], "oracle.session_active_pct"),
-    f("ora_long_txn_count", "oracledb_long_transaction_long_count", &[], "oracle.long_txn_count"),
-    f("ora_longest_txn_minutes", "database:oracledb_longest_transaction:minutes", &[], "oracle.longest_txn_min"),
-    f("ora_long_locked_sessions", "oracledb_blocked_sessions_long_count", &[], "oracle.session_long_time_locked"),
-    f("ora_tablespace_used_pct", "oracledb_tablespace_used_percent", &[], "oracle.tbs_used_file_pct"),
-    f("ora_asm_dg_used_pct", "oracledb_asm_diskgroup_used_percent", &[], "oracle.asm_used_pct"),
-    f("ora_sga_size_bytes", "oracledb_sga_total_bytes", &[], "oracle.sga_total"),
-    f("ora_shared_pool_free_pct", "oracledb_sysmetric_shared_pool_free_pct", &[], "oracle.shared_pool_free"),
-    f("ora_pga_allocated_bytes", "oracledb_pga_total_allocated_bytes", &[], "oracle.total_pga_allocated"),
-    f("ora_pga_used_pct", "database:oracledb_pga_used:percent", &[], "oracle.pga_used_pct"),
-    f("wls_server_state", "wls_server_state", &[], "wls.server.state"),
-    f("wls_server_health", "wls_server_overallhealth_state", &[], "wls.server.health"),
-    f("wls_heap_free_pct", "wls_jvm_heap_free_percent", &[], "wls.jvm.heap_free_pct"),
-    f("wls_threadpool_queue_length", "wls_threadpool_queue_length", &[], "wls.threadpool.queue_length"),
-    f("wls_pending_user_requests", "wls_threadpool_pending_user_request_count", &[], "wls.threadpool.pending_user_requests"),
-    f("wls_stuck_thread_count", "wls_threadpool_stuck_thread_count", &[], "wls.threadpool.stuck_threads"),
-    f("wls_hogging_thread_count", "wls_threadpool_hogging_thread_count", &[], "wls.threadpool.hogging_threads"),
-    f("wls_listen_port_up", "probe_success", WLS_PORT, "wls.listen.port"),
-    f("wls_jdbc_pool_state", "wls_datasource_state", &[], "wls.jdbc.state"),
-    f("wls_jdbc_active_connections", "wls_datasource_active_connections_current_count", &[], "wls.jdbc.active"),
-    f("wls_jdbc_pool_usage_pct", "datasource:wls_datasource_usage:percent", &[], "wls.jdbc.usage_pct"),
-    f("wls_jdbc_waiting_for_connection", "wls_datasource_waiting_for_connection_current_count", &[], "wls.jdbc.waiting"),
-    f("wls_jdbc_leaked_connections", "datasource:wls_datasource_leaked_connections:increase15m", &[], "wls.jdbc.leaked"),
-    f("wls_jdbc_failed_reserve", "datasource:wls_datasource_failed_reserve_requests:increase5m", &[], "wls.jdbc.failed_reserve"),
-    f("wls_jms_server_health", "wls_jms_health_state", &[], "wls.jms.health"),
-    f("wls_jms_messages_pending", "wls_jms_messages_pending_count", &[], "wls.jms.pending"),
-    f("etax_portal_up", "probe_success", ETAX_HTTP, "web.test.ok[etax_home]"),
-    f("etax_availability_pct", "business:probe_availability:percent1d", &[], "etax.availability_pct"),
-    f("etax_response_time_s", "probe_duration_seconds", ETAX_HTTP, "web.test.time"),
-    f("etax_http_error_rate_pct", "business:etax_http_errors:percent5m", &[], "etax.http_error_pct"),
-    f("etax_online_users", "etax_online_users", &[], "etax.online_users"),
-    f("etax_declare_success_rate_pct", "business:etax_biz_success:percent10m", &[("biz", "declare")], "etax.success_pct[declare]"),
-    f("etax_payment_success_rate_pct", "business:etax_biz_success:percent10m", &[("biz", "payment")], "etax.success_pct[payment]"),
-    f("etax_invoice_success_rate_pct", "business:etax_biz_success:percent10m", &[("biz", "invoice")], "etax.success_pct[invoice]"),
-    f("etax_tls_cert_days_left", "business:probe_ssl_cert_days_left:days", &[], "etax.cert_days_left"),
+    f(
+        "ora_listener_port_up",
+        "probe_success",
+        LISTENER,
+        "oracle.listener.port",
+    ),
+    f(
+        "ora_session_count",
+        "oracledb_resource_current_utilization",
+        SESSIONS,
+        "oracle.session_count",
+    ),
+    f(
+        "ora_session_usage_pct",
+        "database:oracledb_session_usage:percent",
+        &[],
+        "oracle.session_usage_pct",
+    ),
+    f(
+        "ora_process_usage_pct",
+        "database:oracledb_process_usage:percent",
+        &[],
+        "oracle.process_usage_pct",
+    ),
+    f(
+        "ora_active_session_pct",
+        "database:oracledb_active_sessions:percent",
+        &[],
+        "oracle.session_active_pct",
+    ),
+    f(
+        "ora_long_txn_count",
+        "oracledb_long_transaction_long_count",
+        &[],
+        "oracle.long_txn_count",
+    ),
+    f(
+        "ora_longest_txn_minutes",
+        "database:oracledb_longest_transaction:minutes",
+        &[],
+        "oracle.longest_txn_min",
+    ),
+    f(
+        "ora_long_locked_sessions",
+        "oracledb_blocked_sessions_long_count",
+        &[],
+        "oracle.session_long_time_locked",
+    ),
+    f(
+        "ora_tablespace_used_pct",
+        "oracledb_tablespace_used_percent",
+        &[],
+        "oracle.tbs_used_file_pct",
+    ),
+    f(
+        "ora_asm_dg_used_pct",
+        "oracledb_asm_diskgroup_used_percent",
+        &[],
+        "oracle.asm_used_pct",
+    ),
+    f(
+        "ora_sga_size_bytes",
+        "oracledb_sga_total_bytes",
+        &[],
+        "oracle.sga_total",
+    ),
+    f(
+        "ora_shared_pool_free_pct",
+        "oracledb_sysmetric_shared_pool_free_pct",
+        &[],
+        "oracle.shared_pool_free",
+    ),
+    f(
+        "ora_pga_allocated_bytes",
+        "oracledb_pga_total_allocated_bytes",
+        &[],
+        "oracle.total_pga_allocated",
+    ),
+    f(
+        "ora_pga_used_pct",
+        "database:oracledb_pga_used:percent",
+        &[],
+        "oracle.pga_used_pct",
+    ),
+    f(
+        "wls_server_state",
+        "wls_server_state",
+        &[],
+        "wls.server.state",
+    ),
+    f(
+        "wls_server_health",
+        "wls_server_overallhealth_state",
+        &[],
+        "wls.server.health",
+    ),
+    f(
+        "wls_heap_free_pct",
+        "wls_jvm_heap_free_percent",
+        &[],
+        "wls.jvm.heap_free_pct",
+    ),
+    f(
+        "wls_threadpool_queue_length",
+        "wls_threadpool_queue_length",
+        &[],
+        "wls.threadpool.queue_length",
+    ),
+    f(
+        "wls_pending_user_requests",
+        "wls_threadpool_pending_user_request_count",
+        &[],
+        "wls.threadpool.pending_user_requests",
+    ),
+    f(
+        "wls_stuck_thread_count",
+        "wls_threadpool_stuck_thread_count",
+        &[],
+        "wls.threadpool.stuck_threads",
+    ),
+    f(
+        "wls_hogging_thread_count",
+        "wls_threadpool_hogging_thread_count",
+        &[],
+        "wls.threadpool.hogging_threads",
+    ),
+    f(
+        "wls_listen_port_up",
+        "probe_success",
+        WLS_PORT,
+        "wls.listen.port",
+    ),
+    f(
+        "wls_jdbc_pool_state",
+        "wls_datasource_state",
+        &[],
+        "wls.jdbc.state",
+    ),
+    f(
+        "wls_jdbc_active_connections",
+        "wls_datasource_active_connections_current_count",
+        &[],
+        "wls.jdbc.active",
+    ),
+    f(
+        "wls_jdbc_pool_usage_pct",
+        "datasource:wls_datasource_usage:percent",
+        &[],
+        "wls.jdbc.usage_pct",
+    ),
+    f(
+        "wls_jdbc_waiting_for_connection",
+        "wls_datasource_waiting_for_connection_current_count",
+        &[],
+        "wls.jdbc.waiting",
+    ),
+    f(
+        "wls_jdbc_leaked_connections",
+        "datasource:wls_datasource_leaked_connections:increase15m",
+        &[],
+        "wls.jdbc.leaked",
+    ),
+    f(
+        "wls_jdbc_failed_reserve",
+        "datasource:wls_datasource_failed_reserve_requests:increase5m",
+        &[],
+        "wls.jdbc.failed_reserve",
+    ),
+    f(
+        "wls_jms_server_health",
+        "wls_jms_health_state",
+        &[],
+        "wls.jms.health",
+    ),
+    f(
+        "wls_jms_messages_pending",
+        "wls_jms_messages_pending_count",
+        &[],
+        "wls.jms.pending",
+    ),
+    f(
+        "etax_portal_up",
+        "probe_success",
+        ETAX_HTTP,
+        "web.test.ok[etax_home]",
+    ),
+    f(
+        "etax_availability_pct",
+        "business:probe_availability:percent1d",
+        &[],
+        "etax.availability_pct",
+    ),
+    f(
+        "etax_response_time_s",
+        "probe_duration_seconds",
+        ETAX_HTTP,
+        "web.test.time",
+    ),
+    f(
+        "etax_http_error_rate_pct",
+        "business:etax_http_errors:percent5m",
+        &[],
+        "etax.http_error_pct",
+    ),
+    f(
+        "etax_online_users",
+        "etax_online_users",
+        &[],
+        "etax.online_users",
+    ),
+    f(
+        "etax_declare_success_rate_pct",
+        "business:etax_biz_success:percent10m",
+        &[("biz", "declare")],
+        "etax.success_pct[declare]",
+    ),
+    f(
+        "etax_payment_success_rate_pct",
+        "business:etax_biz_success:percent10m",
+        &[("biz", "payment")],
+        "etax.success_pct[payment]",
+    ),
+    f(
+        "etax_invoice_success_rate_pct",
+        "business:etax_biz_success:percent10m",
+        &[("biz", "invoice")],
+        "etax.success_pct[invoice]",
+    ),
+    f(
+        "etax_tls_cert_days_left",
+        "business:probe_ssl_cert_days_left:days",
+        &[],
+        "etax.cert_days_left",
+    ),
 ];
 
 /// The family of a KPI.
@@ -221,8 +446,12 @@ impl Exposition {
             let Some(target) = inventory.target(&key.target) else {
                 continue;
             };
-            let constant = FAMILIES[fi].labels.iter().map(|(k, v)| (*k, (*v).to_owned()));
-            let pairs: Vec<(&'static str, String)> = constant.chain(target_labels(target)).collect();
+            let constant = FAMILIES[fi]
+                .labels
+                .iter()
+                .map(|(k, v)| (*k, (*v).to_owned()));
+            let pairs: Vec<(&'static str, String)> =
+                constant.chain(target_labels(target)).collect();
             let mut text = String::from("{");
             for (i, (k, v)) in pairs.iter().enumerate() {
                 if i > 0 {
@@ -330,7 +559,8 @@ impl Exposition {
                     timestamps.push(*t);
                 }
             }
-            let line = serde_json::json!({ "metric": metric, "values": values, "timestamps": timestamps });
+            let line =
+                serde_json::json!({ "metric": metric, "values": values, "timestamps": timestamps });
             serde_json::to_writer(&mut *w, &line)?;
             writeln!(w)?;
         }
@@ -399,7 +629,10 @@ pub fn zabbix_item(estate: &Estate, kpi: &str, target_id: &str) -> Option<(Strin
     let target = estate.inventory().target(target_id)?;
     if target.kind.is_part() {
         let host = target.parent.clone()?;
-        Some((host, format!("{}[{}]", family.zabbix_key, part_name(target))))
+        Some((
+            host,
+            format!("{}[{}]", family.zabbix_key, part_name(target)),
+        ))
     } else {
         Some((target.id.clone(), family.zabbix_key.to_owned()))
     }
@@ -429,9 +662,12 @@ pub fn zabbix_hosts(estate: &Estate, catalog: &Catalog) -> ZabbixHosts {
         };
         let def = catalog.get(&key.kpi);
         let name = def.map_or(key.kpi.clone(), |d| d.name_zh.clone());
-        let target_name = inventory.target(&key.target).map_or("", |t| t.name.as_str());
+        let target_name = inventory
+            .target(&key.target)
+            .map_or("", |t| t.name.as_str());
         if let Some(d) = def {
-            h.triggers.extend(triggers(&host, &item_key, &name, target_name, d));
+            h.triggers
+                .extend(triggers(&host, &item_key, &name, target_name, d));
         }
         h.items.push(ZabbixItem {
             key: item_key,
@@ -461,7 +697,11 @@ fn triggers(
             priority: 4,
         }],
         Comparison::Above | Comparison::Below => {
-            let op = if def.comparison == Comparison::Above { ">" } else { "<" };
+            let op = if def.comparison == Comparison::Above {
+                ">"
+            } else {
+                "<"
+            };
             vec![
                 ZabbixTrigger {
                     description: description("严重"),
@@ -519,7 +759,9 @@ pub fn targets_toml(estate: &Estate) -> String {
 pub fn prometheus_kpis_toml() -> String {
     let mut out = String::new();
     for f in FAMILIES {
-        let Some(kind) = crate::kpi::target_kind_of(f.kpi) else { continue };
+        let Some(kind) = crate::kpi::target_kind_of(f.kpi) else {
+            continue;
+        };
         let _ = writeln!(
             out,
             "[[source.kpi]]\nid = \"{}\"\nquery = '{}'\ntarget = \"{}\"\n",
@@ -536,7 +778,9 @@ pub fn prometheus_kpis_toml() -> String {
 pub fn zabbix_kpis_toml() -> String {
     let mut out = String::new();
     for f in FAMILIES {
-        let Some(kind) = crate::kpi::target_kind_of(f.kpi) else { continue };
+        let Some(kind) = crate::kpi::target_kind_of(f.kpi) else {
+            continue;
+        };
         let (query, target) = if kind.is_part() {
             (format!("{}[*]", f.zabbix_key), "{host}/{1}")
         } else {
@@ -563,7 +807,11 @@ mod tests {
             assert!(family(&key.kpi).is_some(), "{} has no family", key.kpi);
         }
         for f in FAMILIES {
-            assert!(catalog.get(f.kpi).is_some(), "{} is not in the catalogue", f.kpi);
+            assert!(
+                catalog.get(f.kpi).is_some(),
+                "{} is not in the catalogue",
+                f.kpi
+            );
         }
         // Families sharing a name differ in their constant labels.
         for a in FAMILIES {
@@ -581,15 +829,22 @@ mod tests {
         let e = Exposition::new(&estate);
         let t = 1_796_264_400_000;
         let text = e.text_at(&estate, t);
-        let v = estate.value_at("ora_tablespace_used_pct", "hx-ora/HX_DATA", t).unwrap();
+        let v = estate
+            .value_at("ora_tablespace_used_pct", "hx-ora/HX_DATA", t)
+            .unwrap();
         let line = format!(
             "oracledb_tablespace_used_percent{{database=\"hx-ora\",tablespace=\"HX_DATA\",system=\"hx\"}} {v} {t}"
         );
         assert!(text.contains(&line), "{line} missing");
-        assert!(text.contains("probe_success{module=\"icmp\",instance=\"hx-app01\",system=\"hx\"}"));
+        assert!(
+            text.contains("probe_success{module=\"icmp\",instance=\"hx-app01\",system=\"hx\"}")
+        );
         // One TYPE line per metric name, even when KPIs share it.
         assert_eq!(text.matches("# TYPE probe_success gauge").count(), 1);
-        assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), e.len());
+        assert_eq!(
+            text.lines().filter(|l| !l.starts_with('#')).count(),
+            e.len()
+        );
     }
 
     #[test]
@@ -631,7 +886,10 @@ mod tests {
         assert_eq!(v["metric"]["__name__"], "oracledb_tablespace_used_percent");
         assert_eq!(v["metric"]["database"], "hx-ora");
         assert_eq!(v["metric"]["system"], "hx");
-        assert_eq!(v["values"].as_array().unwrap().len(), v["timestamps"].as_array().unwrap().len());
+        assert_eq!(
+            v["values"].as_array().unwrap().len(),
+            v["timestamps"].as_array().unwrap().len()
+        );
     }
 
     #[test]
@@ -644,12 +902,28 @@ mod tests {
         let hosts = zabbix_hosts(&estate, &Catalog::builtin());
         let ora = hosts.hosts.iter().find(|h| h.host == "hx-ora").unwrap();
         assert_eq!(ora.groups, ["核心征管"]);
-        assert!(ora.items.iter().any(|i| i.key == "oracle.asm_used_pct[+DATA]"));
-        assert!(ora.triggers.iter().any(|t| t.expression == "last(/hx-ora/oracle.tbs_used_file_pct[HX_DATA])>95"));
+        assert!(
+            ora.items
+                .iter()
+                .any(|i| i.key == "oracle.asm_used_pct[+DATA]")
+        );
+        assert!(
+            ora.triggers
+                .iter()
+                .any(|t| t.expression == "last(/hx-ora/oracle.tbs_used_file_pct[HX_DATA])>95")
+        );
         let mut sent = Vec::new();
-        zabbix_sender(&estate, &instants(1_796_264_400_000, 0.0, 60_000), &mut sent).unwrap();
+        zabbix_sender(
+            &estate,
+            &instants(1_796_264_400_000, 0.0, 60_000),
+            &mut sent,
+        )
+        .unwrap();
         let sent = String::from_utf8(sent).unwrap();
-        assert!(sent.lines().any(|l| l.starts_with("hx-ora oracle.tbs_used_file_pct[HX_DATA] 1796264400 ")));
+        assert!(
+            sent.lines()
+                .any(|l| l.starts_with("hx-ora oracle.tbs_used_file_pct[HX_DATA] 1796264400 "))
+        );
     }
 
     #[test]
@@ -657,11 +931,19 @@ mod tests {
         let estate = Estate::new(1);
         for key in estate.series_keys() {
             let target = estate.inventory().target(&key.target).unwrap();
-            assert_eq!(crate::kpi::target_kind_of(&key.kpi), Some(target.kind), "{}", key.kpi);
+            assert_eq!(
+                crate::kpi::target_kind_of(&key.kpi),
+                Some(target.kind),
+                "{}",
+                key.kpi
+            );
             // The template rebuilds the id from the labels.
             let labels = target_labels(target);
             let id = crate::sources::config::fill_template(target_template(target.kind), |l| {
-                labels.iter().find(|(k, _)| *k == l).map(|(_, v)| v.as_str())
+                labels
+                    .iter()
+                    .find(|(k, _)| *k == l)
+                    .map(|(_, v)| v.as_str())
             });
             assert_eq!(id.as_deref(), Some(key.target.as_str()));
         }

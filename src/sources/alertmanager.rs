@@ -116,7 +116,12 @@ impl Alertmanager {
         } else {
             None
         };
-        let owner = a.status.silenced_by.iter().find_map(|id| owners.get(id)).cloned();
+        let owner = a
+            .status
+            .silenced_by
+            .iter()
+            .find_map(|id| owners.get(id))
+            .cloned();
         Some(Alert {
             id: a.fingerprint,
             severity: severity(a.labels.get(&self.severity_label).map(String::as_str)),

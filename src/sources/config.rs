@@ -59,7 +59,9 @@ impl SourceKind {
 pub enum Auth {
     None,
     /// `Authorization: Bearer $VAR` (Zabbix: an API token).
-    Bearer { token_env: String },
+    Bearer {
+        token_env: String,
+    },
     /// HTTP basic auth (Zabbix: `user.login`).
     UserPassword {
         user_env: String,
@@ -89,10 +91,7 @@ impl std::fmt::Debug for Secret {
 }
 
 /// Reads a secret from a named environment variable, through `env`.
-pub fn secret_from_env(
-    var: &str,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Secret, String> {
+pub fn secret_from_env(var: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Secret, String> {
     match env(var) {
         Some(v) if !v.is_empty() => Ok(Secret(v)),
         Some(_) => Err(format!("环境变量 {var} 为空")),
@@ -263,7 +262,8 @@ pub fn parse(
         vec![format!("{file}:{line}: TOML: {}", e.message().trim())]
     })?;
     let mut errors = Vec::new();
-    let mut err = |at: usize, msg: String| errors.push(format!("{file}:{}: {msg}", line_of(text, at)));
+    let mut err =
+        |at: usize, msg: String| errors.push(format!("{file}:{}: {msg}", line_of(text, at)));
     let mut names = BTreeSet::new();
     let mut sources = Vec::new();
     if raw.source.is_empty() {
@@ -274,15 +274,25 @@ pub fn parse(
         let r = spanned.get_ref();
         let name = r.name.get_ref().trim().to_owned();
         if name.is_empty() || name.chars().count() > 24 {
-            err(r.name.span().start, "a source name is 1 to 24 characters".into());
+            err(
+                r.name.span().start,
+                "a source name is 1 to 24 characters".into(),
+            );
         } else if !names.insert(name.clone()) {
-            err(r.name.span().start, format!("two sources are named `{name}`"));
+            err(
+                r.name.span().start,
+                format!("two sources are named `{name}`"),
+            );
         }
         let Some(kind) = SourceKind::parse(r.kind.get_ref()) else {
             let known: Vec<&str> = SourceKind::ALL.iter().map(|(k, _)| *k).collect();
             err(
                 r.kind.span().start,
-                format!("unknown source kind `{}`; known: {}", r.kind.get_ref(), known.join(", ")),
+                format!(
+                    "unknown source kind `{}`; known: {}",
+                    r.kind.get_ref(),
+                    known.join(", ")
+                ),
             );
             continue;
         };
@@ -295,8 +305,15 @@ pub fn parse(
             (Some(u), _) => {
                 let v = u.get_ref().trim().trim_end_matches('/').to_owned();
                 if !(v.starts_with("http://") || v.starts_with("https://")) {
-                    err(u.span().start, format!("url `{v}` must start with http:// or https://"));
-                } else if v.split("://").nth(1).is_some_and(|rest| rest.split('/').next().is_some_and(|h| h.contains('@'))) {
+                    err(
+                        u.span().start,
+                        format!("url `{v}` must start with http:// or https://"),
+                    );
+                } else if v
+                    .split("://")
+                    .nth(1)
+                    .is_some_and(|rest| rest.split('/').next().is_some_and(|h| h.contains('@')))
+                {
                     err(
                         u.span().start,
                         "url must not carry a user or password; name environment variables with user_env and password_env".into(),
@@ -305,16 +322,20 @@ pub fn parse(
                 v
             }
         };
-        let mut seconds = |v: &Option<Spanned<f64>>, default: f64, range: (f64, f64), what: &str| {
-            let Some(v) = v else { return default };
-            let x = *v.get_ref();
-            if x.is_finite() && x >= range.0 && x <= range.1 {
-                x
-            } else {
-                err(v.span().start, format!("{what} must be {} to {}", range.0, range.1));
-                default
-            }
-        };
+        let mut seconds =
+            |v: &Option<Spanned<f64>>, default: f64, range: (f64, f64), what: &str| {
+                let Some(v) = v else { return default };
+                let x = *v.get_ref();
+                if x.is_finite() && x >= range.0 && x <= range.1 {
+                    x
+                } else {
+                    err(
+                        v.span().start,
+                        format!("{what} must be {} to {}", range.0, range.1),
+                    );
+                    default
+                }
+            };
         let interval_s = seconds(&r.interval_s, 15.0, (1.0, 3600.0), "interval_s");
         let timeout_s = seconds(&r.timeout_s, 10.0, (0.1, 600.0), "timeout_s");
         let backoff_max_s = seconds(&r.backoff_max_s, 300.0, (1.0, 86_400.0), "backoff_max_s");
@@ -331,7 +352,9 @@ pub fn parse(
             if !ok {
                 err(
                     v.span().start,
-                    format!("`{name}` is not an environment variable name (write the variable's name, never the secret)"),
+                    format!(
+                        "`{name}` is not an environment variable name (write the variable's name, never the secret)"
+                    ),
                 );
             }
             name.to_owned()
@@ -346,29 +369,46 @@ pub fn parse(
                 password_env: env_name(p, &mut err),
             },
             _ => {
-                err(at, "give either token_env, or both user_env and password_env".into());
+                err(
+                    at,
+                    "give either token_env, or both user_env and password_env".into(),
+                );
                 Auth::None
             }
         };
         if kind == SourceKind::Sim && (auth != Auth::None || r.url.is_some()) {
-            err(at, "a `sim` source runs in process: no url or credentials".into());
+            err(
+                at,
+                "a `sim` source runs in process: no url or credentials".into(),
+            );
         }
         let ca_file = r.ca_file.as_ref().map(|c| {
             let p = base_dir.join(c.get_ref());
             if !p.is_file() {
-                err(c.span().start, format!("ca_file `{}` does not exist", p.display()));
+                err(
+                    c.span().start,
+                    format!("ca_file `{}` does not exist", p.display()),
+                );
             }
             p
         });
         let targets_file = r.targets_file.as_ref().map(|c| {
             let p = base_dir.join(c.get_ref());
             if !p.is_file() {
-                err(c.span().start, format!("targets_file `{}` does not exist", p.display()));
+                err(
+                    c.span().start,
+                    format!("targets_file `{}` does not exist", p.display()),
+                );
             }
             p
         });
         let default_target = r.target.clone().unwrap_or_else(|| {
-            if kind == SourceKind::Zabbix { "{host}" } else { DEFAULT_TARGET }.to_owned()
+            if kind == SourceKind::Zabbix {
+                "{host}"
+            } else {
+                DEFAULT_TARGET
+            }
+            .to_owned()
         });
         let mut kpis = Vec::new();
         let mut seen = BTreeSet::new();
@@ -377,11 +417,17 @@ pub fn parse(
             let k = k.get_ref();
             let id = k.id.get_ref();
             let Some(def) = catalog.get(id) else {
-                err(k.id.span().start, format!("unknown KPI `{id}` (not in the KPI catalogue)"));
+                err(
+                    k.id.span().start,
+                    format!("unknown KPI `{id}` (not in the KPI catalogue)"),
+                );
                 continue;
             };
             if !matches!(kind, SourceKind::Prometheus | SourceKind::Zabbix) {
-                err(k_at, format!("a `{}` source takes no [[source.kpi]]", kind.key()));
+                err(
+                    k_at,
+                    format!("a `{}` source takes no [[source.kpi]]", kind.key()),
+                );
                 continue;
             }
             let query = match &k.query {
@@ -394,7 +440,12 @@ pub fn parse(
                     match default {
                         Some(q) => q,
                         None => {
-                            err(k_at, format!("KPI `{id}` has no usable default query in the catalogue; write `query`"));
+                            err(
+                                k_at,
+                                format!(
+                                    "KPI `{id}` has no usable default query in the catalogue; write `query`"
+                                ),
+                            );
                             continue;
                         }
                     }
@@ -402,7 +453,10 @@ pub fn parse(
             };
             let target = k.target.clone().unwrap_or_else(|| default_target.clone());
             if !target.contains('{') && kind == SourceKind::Prometheus {
-                err(k_at, format!("target `{target}` names no label; write e.g. \"{{instance}}\""));
+                err(
+                    k_at,
+                    format!("target `{target}` names no label; write e.g. \"{{instance}}\""),
+                );
             }
             seen.insert(id.clone());
             kpis.push(KpiQuery {
@@ -412,7 +466,13 @@ pub fn parse(
             });
         }
         if matches!(kind, SourceKind::Prometheus | SourceKind::Zabbix) && kpis.is_empty() {
-            err(at, format!("a `{}` source needs at least one [[source.kpi]]", kind.key()));
+            err(
+                at,
+                format!(
+                    "a `{}` source needs at least one [[source.kpi]]",
+                    kind.key()
+                ),
+            );
         }
         sources.push(SourceSpec {
             name,
@@ -428,11 +488,16 @@ pub fn parse(
             backfill_h,
             kpis,
             targets_file,
-            severity_label: r.severity_label.clone().unwrap_or_else(|| "severity".into()),
-            alert_target: r
-                .alert_target
+            severity_label: r
+                .severity_label
                 .clone()
-                .unwrap_or_else(|| DEFAULT_ALERT_TARGET.iter().map(|t| (*t).to_owned()).collect()),
+                .unwrap_or_else(|| "severity".into()),
+            alert_target: r.alert_target.clone().unwrap_or_else(|| {
+                DEFAULT_ALERT_TARGET
+                    .iter()
+                    .map(|t| (*t).to_owned())
+                    .collect()
+            }),
             system_label: r.system_label.clone().unwrap_or_else(|| "system".into()),
             host_groups: r.host_groups.clone(),
         });
@@ -450,7 +515,8 @@ pub fn parse(
 /// Reads and parses a sources file.
 pub fn load(path: &Path, catalog: &Catalog) -> Result<SourcesFile, Vec<String>> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| vec![format!("{file}:0: cannot read: {e}")])?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| vec![format!("{file}:0: cannot read: {e}")])?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse(&text, &file, base, catalog)
 }
@@ -476,7 +542,10 @@ pub fn default_zabbix_key(catalogue_text: &str) -> Option<String> {
 }
 
 /// Fills `{label}` placeholders from `lookup`. None when a label is missing or empty.
-pub fn fill_template<'a>(template: &str, lookup: impl Fn(&str) -> Option<&'a str>) -> Option<String> {
+pub fn fill_template<'a>(
+    template: &str,
+    lookup: impl Fn(&str) -> Option<&'a str>,
+) -> Option<String> {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -513,12 +582,18 @@ pub fn load_targets(path: &Path) -> Result<crate::model::Inventory, String> {
     })?;
     for t in &inv.targets {
         if inv.system(&t.system).is_none() {
-            return Err(format!("{file}: target `{}` names unknown system `{}`", t.id, t.system));
+            return Err(format!(
+                "{file}: target `{}` names unknown system `{}`",
+                t.id, t.system
+            ));
         }
         if let Some(p) = &t.parent
             && inv.target(p).is_none()
         {
-            return Err(format!("{file}: target `{}` names unknown parent `{p}`", t.id));
+            return Err(format!(
+                "{file}: target `{}` names unknown parent `{p}`",
+                t.id
+            ));
         }
     }
     Ok(inv)
@@ -542,7 +617,12 @@ mod tests {
         assert_eq!(s.url, "https://ops.example");
         assert_eq!(s.interval, Duration::from_secs(15));
         assert!(s.tls_verify);
-        assert_eq!(s.auth, Auth::Bearer { token_env: "OPS_TOKEN".into() });
+        assert_eq!(
+            s.auth,
+            Auth::Bearer {
+                token_env: "OPS_TOKEN".into()
+            }
+        );
         assert!(!f.only_sim());
     }
 
@@ -553,9 +633,18 @@ mod tests {
         let joined = errors.join("\n");
         assert!(joined.contains("s.toml:4: url `ftp://x`"), "{joined}");
         assert!(joined.contains("s.toml:5: interval_s"), "{joined}");
-        assert!(joined.contains("s.toml:8: unknown KPI `no_such_kpi`"), "{joined}");
-        assert!(joined.contains("s.toml:11: two sources are named `p`"), "{joined}");
-        assert!(joined.contains("s.toml:12: unknown source kind `nagios`"), "{joined}");
+        assert!(
+            joined.contains("s.toml:8: unknown KPI `no_such_kpi`"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("s.toml:11: two sources are named `p`"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("s.toml:12: unknown source kind `nagios`"),
+            "{joined}"
+        );
     }
 
     #[test]
@@ -566,8 +655,14 @@ mod tests {
         .unwrap_err()
         .join("\n");
         assert!(errors.contains(":4: url must not carry a user"), "{errors}");
-        assert!(errors.contains(":5: `eyJhbGciOi.xyz` is not an environment variable name"), "{errors}");
-        let e = parse_str("[[source]]\nname = \"p\"\nkind = \"platform\"\nurl = \"http://x\"\nuser_env = \"U\"\n").unwrap_err();
+        assert!(
+            errors.contains(":5: `eyJhbGciOi.xyz` is not an environment variable name"),
+            "{errors}"
+        );
+        let e = parse_str(
+            "[[source]]\nname = \"p\"\nkind = \"platform\"\nurl = \"http://x\"\nuser_env = \"U\"\n",
+        )
+        .unwrap_err();
         assert!(e[0].contains("both user_env and password_env"), "{e:?}");
     }
 
@@ -580,7 +675,10 @@ mod tests {
         let k = &f.sources[0].kpis;
         assert_eq!(k[0].query, "wls_jvm_heap_free_percent");
         assert_eq!(k[0].target, "{target}");
-        assert_eq!(k[1].query, "100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)");
+        assert_eq!(
+            k[1].query,
+            "100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)"
+        );
         assert_eq!(k[1].target, "{instance}");
     }
 
@@ -602,7 +700,10 @@ mod tests {
     fn templates_fill_from_labels() {
         let labels = [("database", "hx-ora"), ("tablespace", "USERS")];
         let look = |k: &str| labels.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
-        assert_eq!(fill_template("{database}/{tablespace}", look).as_deref(), Some("hx-ora/USERS"));
+        assert_eq!(
+            fill_template("{database}/{tablespace}", look).as_deref(),
+            Some("hx-ora/USERS")
+        );
         assert_eq!(fill_template("{instance}", look), None);
         assert_eq!(fill_template("fixed", look).as_deref(), Some("fixed"));
     }

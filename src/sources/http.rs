@@ -96,8 +96,9 @@ impl HttpClient {
             .pool_max_idle_per_host(2)
             .danger_accept_invalid_certs(!spec.tls_verify);
         if let Some(ca) = &spec.ca_file {
-            let pem = std::fs::read(ca)
-                .map_err(|e| FetchError::Config(format!("无法读取 CA 文件 {}：{e}", ca.display())))?;
+            let pem = std::fs::read(ca).map_err(|e| {
+                FetchError::Config(format!("无法读取 CA 文件 {}：{e}", ca.display()))
+            })?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
                 FetchError::Config(format!("CA 文件 {} 不是 PEM 证书：{e}", ca.display()))
             })?;
@@ -189,8 +190,7 @@ impl HttpClient {
             }
             body.extend_from_slice(&chunk);
         }
-        if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN
-        {
+        if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
             return Err(FetchError::Unauthorized(status.as_u16()));
         }
         if !status.is_success() {

@@ -99,7 +99,10 @@ pub fn start(
     for spec in &file.sources {
         listed.push((spec.name.clone(), spec.interval.as_secs_f64()));
         let wants_commands = commands.is_none()
-            && matches!(spec.kind, config::SourceKind::Sim | config::SourceKind::Platform);
+            && matches!(
+                spec.kind,
+                config::SourceKind::Sim | config::SourceKind::Platform
+            );
         let (tx, rx) = command_channel();
         let rx = wants_commands.then_some(rx);
         let schedule = scheduler::Schedule {

@@ -11,7 +11,9 @@ use super::config::SourceSpec;
 use super::http::{Env, FetchError, HttpClient};
 use super::scheduler::Fetcher;
 use crate::api::{self, NewTicket, Page, WireSample, paths};
-use crate::model::{Alert, AppSystem, Inventory, Routine, Sample, SeriesKey, Target, Ticket, TimestampMs};
+use crate::model::{
+    Alert, AppSystem, Inventory, Routine, Sample, SeriesKey, Target, Ticket, TimestampMs,
+};
 use crate::store::Update;
 
 /// Pages followed per list at most: a platform cannot make one fetch endless.

@@ -175,7 +175,11 @@ impl Prometheus {
             kpis: Arc::new(spec.kpis.clone()),
             interval_ms: spec.interval.as_millis() as i64,
             // The charts' longest range at least, so none starts half empty.
-            backfill_ms: ((spec.backfill_h * 3_600_000.0) as i64).max(if spec.backfill_h > 0.0 { need.range_ms } else { 0 }),
+            backfill_ms: ((spec.backfill_h * 3_600_000.0) as i64).max(if spec.backfill_h > 0.0 {
+                need.range_ms
+            } else {
+                0
+            }),
             need,
             clock,
             inventory,
@@ -230,7 +234,8 @@ impl Prometheus {
             };
             mapped.ok += 1;
             for (labels, points) in series {
-                let Some(target) = fill_template(&kpi.target, |l| labels.get(l).map(String::as_str))
+                let Some(target) =
+                    fill_template(&kpi.target, |l| labels.get(l).map(String::as_str))
                 else {
                     if self.unmapped_logged.insert(kpi.kpi.clone(), ()).is_none() {
                         warn!(source = %self.name, kpi = %kpi.kpi, template = %kpi.target, ?labels,
@@ -416,7 +421,10 @@ mod tests {
 
         let garbage = br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"x"]}]}}"#;
         assert!(matches!(decode_result(garbage), Err(FetchError::Shape(_))));
-        assert!(matches!(decode_result(b"<html>"), Err(FetchError::NotJson(_))));
+        assert!(matches!(
+            decode_result(b"<html>"),
+            Err(FetchError::NotJson(_))
+        ));
     }
 
     #[test]
@@ -435,7 +443,14 @@ mod tests {
         assert_eq!(step_ms(narrow, 3 * 3_600_000, 15_000), 60_000);
         // A week at 1 s would break Prometheus' 11 000 points per series.
         let week = 7 * 24 * 3_600_000;
-        let s = step_ms(HistoryNeed { range_ms: week, width_px: 100_000 }, week, 1_000);
+        let s = step_ms(
+            HistoryNeed {
+                range_ms: week,
+                width_px: 100_000,
+            },
+            week,
+            1_000,
+        );
         assert!(week / s <= MAX_POINTS_PER_SERIES, "{s}");
         assert_eq!(s % 1_000, 0);
     }

@@ -114,11 +114,48 @@ struct Problem {
 #[derive(Deserialize)]
 struct Acknowledge {
     #[serde(default)]
+    userid: String,
+    #[serde(default)]
+    clock: String,
+    /// Bit 2 set: this update acknowledged the problem.
+    #[serde(default)]
+    action: String,
+}
+
+/// Who acknowledged: `user.get` tells the names behind the ids.
+#[derive(Deserialize)]
+struct User {
+    userid: String,
+    #[serde(default)]
     username: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
     surname: String,
+}
+
+impl User {
+    /// The user's name (Chinese `姓名` surname first, Latin `Name Surname`),
+    /// else the login name.
+    fn display(&self) -> String {
+        let (name, surname) = (self.name.trim(), self.surname.trim());
+        let full = if format!("{surname}{name}").is_ascii() {
+            format!("{name} {surname}").trim().to_owned()
+        } else {
+            format!("{surname}{name}")
+        };
+        if full.is_empty() {
+            self.username.clone()
+        } else {
+            full
+        }
+    }
+}
+
+impl Acknowledge {
+    fn acknowledged(&self) -> bool {
+        self.action.parse::<u32>().is_ok_and(|a| a & 2 != 0)
+    }
 }
 
 #[derive(Deserialize)]
@@ -216,7 +253,9 @@ impl Zabbix {
                 debug!(source = %self.name, error = %e, "Zabbix session ended; logging in again");
                 self.session = None;
                 self.login().await?;
-                self.call_once(method, &params).await.map_err(|RetryAuth(e)| e)
+                self.call_once(method, &params)
+                    .await
+                    .map_err(|RetryAuth(e)| e)
             }
             r => r.map_err(|RetryAuth(e)| e),
         }
@@ -228,27 +267,39 @@ impl Zabbix {
         params: &Value,
     ) -> Result<T, RetryAuth> {
         self.next_id += 1;
-        let mut body = json!({"jsonrpc": "2.0", "method": method, "params": params, "id": self.next_id});
+        let mut body =
+            json!({"jsonrpc": "2.0", "method": method, "params": params, "id": self.next_id});
         if let Some(s) = &self.session {
             body["auth"] = Value::String(s.expose().to_owned());
         }
-        let bytes = serde_json::to_vec(&body).map_err(|e| RetryAuth(FetchError::Config(e.to_string())))?;
+        let bytes =
+            serde_json::to_vec(&body).map_err(|e| RetryAuth(FetchError::Config(e.to_string())))?;
         let r: RpcResponse<T> = self
             .http
             .post_with(self.path, "application/json-rpc", None, bytes)
             .await
             .map_err(RetryAuth)?;
         match (r.result, r.error) {
-            (_, Some(e)) if e.is_auth() => Err(RetryAuth(FetchError::Unauthorized(e.code.unsigned_abs() as u16))),
-            (_, Some(e)) => Err(RetryAuth(FetchError::Api(format!("{method}：{} {}", e.message, e.data).trim().to_owned()))),
+            (_, Some(e)) if e.is_auth() => Err(RetryAuth(FetchError::Unauthorized(
+                e.code.unsigned_abs() as u16,
+            ))),
+            (_, Some(e)) => Err(RetryAuth(FetchError::Api(
+                format!("{method}：{} {}", e.message, e.data)
+                    .trim()
+                    .to_owned(),
+            ))),
             (Some(result), None) => Ok(result),
-            (None, None) => Err(RetryAuth(FetchError::Shape(format!("{method} 的应答既无 result 也无 error")))),
+            (None, None) => Err(RetryAuth(FetchError::Shape(format!(
+                "{method} 的应答既无 result 也无 error"
+            )))),
         }
     }
 
     async fn login(&mut self) -> Result<(), FetchError> {
         let Some((user, password)) = self.http.credentials.clone() else {
-            return Err(FetchError::Config("Zabbix 需要 token_env 或 user_env + password_env".into()));
+            return Err(FetchError::Config(
+                "Zabbix 需要 token_env 或 user_env + password_env".into(),
+            ));
         };
         self.next_id += 1;
         let body = json!({"jsonrpc": "2.0", "method": "user.login", "id": self.next_id,
@@ -264,7 +315,11 @@ impl Zabbix {
                 self.session = Some(Secret::new(session));
                 Ok(())
             }
-            (_, Some(e)) => Err(FetchError::Api(format!("登录失败：{} {}", e.message, e.data).trim().to_owned())),
+            (_, Some(e)) => Err(FetchError::Api(
+                format!("登录失败：{} {}", e.message, e.data)
+                    .trim()
+                    .to_owned(),
+            )),
             (None, None) => Err(FetchError::Shape("user.login 的应答没有会话".into())),
         }
     }
@@ -274,12 +329,19 @@ impl Zabbix {
             "filter": {"status": "0"}, "limit": MAX_HOSTS});
         if !self.host_groups.is_empty() {
             let groups: Vec<Group> = self
-                .call("hostgroup.get", json!({"output": ["groupid", "name"], "filter": {"name": self.host_groups}}))
+                .call(
+                    "hostgroup.get",
+                    json!({"output": ["groupid", "name"], "filter": {"name": self.host_groups}}),
+                )
                 .await?;
             if groups.is_empty() {
-                return Err(FetchError::Api(format!("找不到主机群组 {}", self.host_groups.join("、"))));
+                return Err(FetchError::Api(format!(
+                    "找不到主机群组 {}",
+                    self.host_groups.join("、")
+                )));
             }
-            params["groupids"] = json!(groups.iter().map(|g| g.groupid.clone()).collect::<Vec<_>>());
+            params["groupids"] =
+                json!(groups.iter().map(|g| g.groupid.clone()).collect::<Vec<_>>());
         }
         self.call("host.get", params).await
     }
@@ -304,7 +366,9 @@ impl Zabbix {
     fn map_items(&self, items: Vec<Item>, hosts: &HashMap<String, &Host>) -> Vec<Mapped> {
         let mut out = Vec::new();
         for item in items {
-            let Some(host) = hosts.get(&item.hostid) else { continue };
+            let Some(host) = hosts.get(&item.hostid) else {
+                continue;
+            };
             let Some((kpi, params)) = self
                 .kpis
                 .iter()
@@ -315,7 +379,11 @@ impl Zabbix {
             let target = fill_template(&kpi.target, |label| match label {
                 "host" => Some(host.host.as_str()),
                 "hostname" => Some(host.name.as_str()),
-                n => n.parse::<usize>().ok().and_then(|i| params.get(i.checked_sub(1)?)).map(String::as_str),
+                n => n
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| params.get(i.checked_sub(1)?))
+                    .map(String::as_str),
             });
             if let Some(target) = target {
                 out.push(Mapped {
@@ -335,14 +403,24 @@ impl Zabbix {
         let mut systems = HashSet::new();
         let mut add_system = |inv: &mut Inventory, id: &str, name: &str| {
             if systems.insert(id.to_owned()) {
-                inv.systems.push(AppSystem { id: id.to_owned(), name: name.to_owned() });
+                inv.systems.push(AppSystem {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                });
             }
         };
         let host_system = |h: &Host| -> (String, String) {
             if let Some(t) = self.known.target(&h.host) {
-                return (t.system.clone(), self.known.system_name(&t.system).to_owned());
+                return (
+                    t.system.clone(),
+                    self.known.system_name(&t.system).to_owned(),
+                );
             }
-            h.groups.first().map_or((UNASSIGNED.into(), "未分配".into()), |g| (g.name.clone(), g.name.clone()))
+            h.groups
+                .first()
+                .map_or((UNASSIGNED.into(), "未分配".into()), |g| {
+                    (g.name.clone(), g.name.clone())
+                })
         };
         let by_host: HashMap<&str, &Host> = hosts.iter().map(|h| (h.host.as_str(), h)).collect();
         let mut seen = HashSet::new();
@@ -356,13 +434,20 @@ impl Zabbix {
                 continue;
             }
             let host = hosts.iter().find(|h| h.hostid == m.item.hostid);
-            let (system, system_name) = host.map_or((UNASSIGNED.into(), "未分配".into()), host_system);
+            let (system, system_name) =
+                host.map_or((UNASSIGNED.into(), "未分配".into()), host_system);
             add_system(&mut inv, &system, &system_name);
-            let Some(kind) = crate::kpi::target_kind_of(&m.kpi) else { continue };
-            let parent = host.map(|h| h.host.clone()).filter(|h| *h != m.target && by_host.contains_key(h.as_str()));
+            let Some(kind) = crate::kpi::target_kind_of(&m.kpi) else {
+                continue;
+            };
+            let parent = host
+                .map(|h| h.host.clone())
+                .filter(|h| *h != m.target && by_host.contains_key(h.as_str()));
             inv.targets.push(Target {
                 id: m.target.clone(),
-                name: host.filter(|h| h.host == m.target).map_or_else(|| m.target.clone(), |h| h.name.clone()),
+                name: host
+                    .filter(|h| h.host == m.target)
+                    .map_or_else(|| m.target.clone(), |h| h.name.clone()),
                 kind,
                 system,
                 parent,
@@ -372,11 +457,21 @@ impl Zabbix {
         inv
     }
 
-    async fn history(&mut self, mapped: &[Mapped], from_ms: TimestampMs, to_ms: TimestampMs) -> Result<Vec<(SeriesKey, Sample)>, FetchError> {
-        let by_id: HashMap<&str, &Mapped> = mapped.iter().map(|m| (m.item.itemid.as_str(), m)).collect();
+    async fn history(
+        &mut self,
+        mapped: &[Mapped],
+        from_ms: TimestampMs,
+        to_ms: TimestampMs,
+    ) -> Result<Vec<(SeriesKey, Sample)>, FetchError> {
+        let by_id: HashMap<&str, &Mapped> =
+            mapped.iter().map(|m| (m.item.itemid.as_str(), m)).collect();
         let mut samples = Vec::new();
         for value_type in ["0", "3"] {
-            let ids: Vec<String> = mapped.iter().filter(|m| m.item.value_type == value_type).map(|m| m.item.itemid.clone()).collect();
+            let ids: Vec<String> = mapped
+                .iter()
+                .filter(|m| m.item.value_type == value_type)
+                .map(|m| m.item.itemid.clone())
+                .collect();
             for chunk in ids.chunks(HISTORY_ITEMS_PER_CALL) {
                 let rows: Vec<HistoryRow> = self
                     .call("history.get", json!({"output": ["itemid", "clock", "value"], "history": value_type.parse::<u8>().unwrap_or(0),
@@ -384,9 +479,21 @@ impl Zabbix {
                         "sortfield": "clock", "sortorder": "ASC", "limit": HISTORY_ROWS_PER_CALL}))
                     .await?;
                 for row in rows {
-                    let (Some(m), Ok(clock), Ok(value)) = (by_id.get(row.itemid.as_str()), row.clock.parse::<i64>(), row.value.parse::<f64>()) else { continue };
+                    let (Some(m), Ok(clock), Ok(value)) = (
+                        by_id.get(row.itemid.as_str()),
+                        row.clock.parse::<i64>(),
+                        row.value.parse::<f64>(),
+                    ) else {
+                        continue;
+                    };
                     if value.is_finite() {
-                        samples.push((SeriesKey::new(m.kpi.clone(), m.target.clone()), Sample { t_ms: clock * 1000, value }));
+                        samples.push((
+                            SeriesKey::new(m.kpi.clone(), m.target.clone()),
+                            Sample {
+                                t_ms: clock * 1000,
+                                value,
+                            },
+                        ));
                     }
                 }
             }
@@ -394,9 +501,17 @@ impl Zabbix {
         Ok(samples)
     }
 
-    async fn problems(&mut self, hosts: &[Host], mapped: &[Mapped], inventory: &Inventory) -> Result<Vec<Alert>, FetchError> {
+    async fn problems(
+        &mut self,
+        hosts: &[Host],
+        mapped: &[Mapped],
+        inventory: &Inventory,
+    ) -> Result<Vec<Alert>, FetchError> {
         let hostids: Vec<&str> = hosts.iter().map(|h| h.hostid.as_str()).collect();
-        let id_of: HashMap<&str, &str> = hosts.iter().map(|h| (h.host.as_str(), h.hostid.as_str())).collect();
+        let id_of: HashMap<&str, &str> = hosts
+            .iter()
+            .map(|h| (h.host.as_str(), h.hostid.as_str()))
+            .collect();
         let problems: Vec<Problem> = self
             .call("problem.get", json!({"output": "extend", "hostids": hostids, "selectAcknowledges": "extend",
                 "recent": false, "sortfield": ["eventid"], "sortorder": "DESC", "limit": MAX_PROBLEMS}))
@@ -406,25 +521,73 @@ impl Zabbix {
         }
         let trigger_ids: Vec<&str> = problems.iter().map(|p| p.objectid.as_str()).collect();
         let triggers: Vec<Trigger> = self
-            .call("trigger.get", json!({"output": ["triggerid"], "triggerids": trigger_ids,
-                "selectHosts": ["host"], "selectItems": ["key_"]}))
+            .call(
+                "trigger.get",
+                json!({"output": ["triggerid"], "triggerids": trigger_ids,
+                "selectHosts": ["host"], "selectItems": ["key_"]}),
+            )
             .await?;
-        let triggers: HashMap<&str, &Trigger> = triggers.iter().map(|t| (t.triggerid.as_str(), t)).collect();
+        let triggers: HashMap<&str, &Trigger> =
+            triggers.iter().map(|t| (t.triggerid.as_str(), t)).collect();
+        let mut user_ids: Vec<&str> = problems
+            .iter()
+            .flat_map(|p| {
+                p.acknowledges
+                    .iter()
+                    .filter(|a| a.acknowledged())
+                    .map(|a| a.userid.as_str())
+            })
+            .collect();
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        let users: HashMap<String, String> = if user_ids.is_empty() {
+            HashMap::new()
+        } else {
+            // A user who may not read other users gets ids instead of names.
+            match self
+                .call::<Vec<User>>("user.get", json!({"output": ["userid", "username", "name", "surname"], "userids": user_ids}))
+                .await
+            {
+                Ok(users) => users.into_iter().map(|u| (u.userid.clone(), u.display())).collect(),
+                Err(e) => {
+                    debug!(source = %self.name, error = %e, "user.get failed; acknowledgements show user ids");
+                    HashMap::new()
+                }
+            }
+        };
         let mut alerts = Vec::with_capacity(problems.len());
         for p in &problems {
             let trigger = triggers.get(p.objectid.as_str());
-            let host = trigger.and_then(|t| t.hosts.first()).map(|h| h.host.clone()).unwrap_or_default();
+            let host = trigger
+                .and_then(|t| t.hosts.first())
+                .map(|h| h.host.clone())
+                .unwrap_or_default();
             // The item the trigger watches, when it is one the wall shows.
             let hostid = id_of.get(host.as_str()).copied().unwrap_or("");
             let item = trigger.and_then(|t| {
-                t.items.iter().find_map(|ti| mapped.iter().find(|m| m.item.key_ == ti.key_ && m.item.hostid == hostid))
+                t.items.iter().find_map(|ti| {
+                    mapped
+                        .iter()
+                        .find(|m| m.item.key_ == ti.key_ && m.item.hostid == hostid)
+                })
             });
             let target = item.map_or_else(|| host.clone(), |m| m.target.clone());
-            let system = inventory.target(&target).or_else(|| inventory.target(&host)).map_or_else(|| UNASSIGNED.to_owned(), |t| t.system.clone());
-            let owner = p.acknowledges.iter().rev().find_map(|a| {
-                let full = format!("{}{}", a.surname, a.name);
-                [a.username.as_str(), full.as_str()].into_iter().find(|n| !n.is_empty()).map(str::to_owned)
-            });
+            let system = inventory
+                .target(&target)
+                .or_else(|| inventory.target(&host))
+                .map_or_else(|| UNASSIGNED.to_owned(), |t| t.system.clone());
+            // The newest acknowledgement.
+            let owner = p
+                .acknowledges
+                .iter()
+                .filter(|a| a.acknowledged())
+                .max_by_key(|a| a.clock.parse::<i64>().unwrap_or(0))
+                .map(|a| {
+                    users
+                        .get(a.userid.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| format!("用户{}", a.userid))
+                });
             alerts.push(Alert {
                 id: format!("zbx-{}", p.eventid),
                 severity: severity(&p.severity),
@@ -474,8 +637,12 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
 
 /// The parameters of an item key: `a[x,"y,z",]` → `x`, `y,z`, ``.
 pub fn key_params(key: &str) -> Vec<String> {
-    let Some(open) = key.find('[') else { return Vec::new() };
-    let inner = key[open + 1..].strip_suffix(']').unwrap_or(&key[open + 1..]);
+    let Some(open) = key.find('[') else {
+        return Vec::new();
+    };
+    let inner = key[open + 1..]
+        .strip_suffix(']')
+        .unwrap_or(&key[open + 1..]);
     let mut params = Vec::new();
     let mut current = String::new();
     let mut quoted = false;
@@ -500,13 +667,20 @@ impl Fetcher for Zabbix {
         let now = (self.clock)();
         let hosts = self.hosts().await?;
         let hostids: Vec<String> = hosts.iter().map(|h| h.hostid.clone()).collect();
-        let items = if hostids.is_empty() { Vec::new() } else { self.items(&hostids).await? };
+        let items = if hostids.is_empty() {
+            Vec::new()
+        } else {
+            self.items(&hostids).await?
+        };
         let by_id: HashMap<String, &Host> = hosts.iter().map(|h| (h.hostid.clone(), h)).collect();
         let mapped = self.map_items(items, &by_id);
         let inventory = self.inventory(&hosts, &mapped);
         let mut updates = Vec::new();
         if self.inventory.as_ref() != Some(&inventory) {
-            updates.push(Update::Inventory { source: self.name.clone(), inventory: inventory.clone() });
+            updates.push(Update::Inventory {
+                source: self.name.clone(),
+                inventory: inventory.clone(),
+            });
             self.inventory = Some(inventory.clone());
         }
 
@@ -518,19 +692,46 @@ impl Fetcher for Zabbix {
         if let Some(from) = from {
             let samples = self.history(&mapped, from, now).await?;
             debug!(source = %self.name, samples = samples.len(), "Zabbix history fetched");
-            updates.push(Update::Samples { source: self.name.clone(), at_ms: from, samples });
+            updates.push(Update::Samples {
+                source: self.name.clone(),
+                at_ms: from,
+                samples,
+            });
         }
 
         let mut latest = Vec::new();
         for m in &mapped {
-            let (Ok(clock), Ok(value)) = (m.item.lastclock.parse::<i64>(), m.item.lastvalue.parse::<f64>()) else { continue };
+            let (Ok(clock), Ok(value)) = (
+                m.item.lastclock.parse::<i64>(),
+                m.item.lastvalue.parse::<f64>(),
+            ) else {
+                continue;
+            };
             if clock > 0 && value.is_finite() {
-                latest.push((SeriesKey::new(m.kpi.clone(), m.target.clone()), Sample { t_ms: clock * 1000, value }));
+                latest.push((
+                    SeriesKey::new(m.kpi.clone(), m.target.clone()),
+                    Sample {
+                        t_ms: clock * 1000,
+                        value,
+                    },
+                ));
             }
         }
-        updates.push(Update::Samples { source: self.name.clone(), at_ms: now, samples: latest });
-        let alerts = if hosts.is_empty() { Vec::new() } else { self.problems(&hosts, &mapped, &inventory).await? };
-        updates.push(Update::Alerts { source: self.name.clone(), at_ms: now, alerts });
+        updates.push(Update::Samples {
+            source: self.name.clone(),
+            at_ms: now,
+            samples: latest,
+        });
+        let alerts = if hosts.is_empty() {
+            Vec::new()
+        } else {
+            self.problems(&hosts, &mapped, &inventory).await?
+        };
+        updates.push(Update::Alerts {
+            source: self.name.clone(),
+            at_ms: now,
+            alerts,
+        });
         self.last_ok_ms = Some(now);
         Ok(updates)
     }
@@ -542,10 +743,25 @@ mod tests {
 
     #[test]
     fn keys_match_with_wildcards_and_give_their_parameters() {
-        assert_eq!(key_matches("oracle.tbs_used_file_pct[*]", "oracle.tbs_used_file_pct[HX_DATA]"), Some(vec!["HX_DATA".to_owned()]));
-        assert_eq!(key_matches("system.cpu.util", "system.cpu.util[,user]"), None);
-        assert_eq!(key_matches("system.cpu.util[,user]", "system.cpu.util[,user]"), Some(vec![String::new(), "user".to_owned()]));
-        assert_eq!(key_params(r#"web.test.time[etax_home,"a,b",x]"#), ["etax_home", "a,b", "x"]);
+        assert_eq!(
+            key_matches(
+                "oracle.tbs_used_file_pct[*]",
+                "oracle.tbs_used_file_pct[HX_DATA]"
+            ),
+            Some(vec!["HX_DATA".to_owned()])
+        );
+        assert_eq!(
+            key_matches("system.cpu.util", "system.cpu.util[,user]"),
+            None
+        );
+        assert_eq!(
+            key_matches("system.cpu.util[,user]", "system.cpu.util[,user]"),
+            Some(vec![String::new(), "user".to_owned()])
+        );
+        assert_eq!(
+            key_params(r#"web.test.time[etax_home,"a,b",x]"#),
+            ["etax_home", "a,b", "x"]
+        );
         assert_eq!(key_params("agent.ping"), Vec::<String>::new());
     }
 
@@ -560,10 +776,34 @@ mod tests {
     }
 
     #[test]
+    fn users_are_named_as_their_names_are_written() {
+        let user = |username: &str, name: &str, surname: &str| User {
+            userid: "1".into(),
+            username: username.into(),
+            name: name.into(),
+            surname: surname.into(),
+        };
+        assert_eq!(user("zhangwei", "伟", "张").display(), "张伟");
+        assert_eq!(
+            user("Admin", "Zabbix", "Administrator").display(),
+            "Zabbix Administrator"
+        );
+        assert_eq!(user("duty", "", "").display(), "duty");
+    }
+
+    #[test]
     fn session_errors_are_told_from_other_errors() {
-        let e = RpcError { code: -32602, message: "Invalid params.".into(), data: "Session terminated, re-login, please.".into() };
+        let e = RpcError {
+            code: -32602,
+            message: "Invalid params.".into(),
+            data: "Session terminated, re-login, please.".into(),
+        };
         assert!(e.is_auth());
-        let e = RpcError { code: -32602, message: "Invalid params.".into(), data: "Invalid parameter \"/1\": unexpected parameter \"x\".".into() };
+        let e = RpcError {
+            code: -32602,
+            message: "Invalid params.".into(),
+            data: "Invalid parameter \"/1\": unexpected parameter \"x\".".into(),
+        };
         assert!(!e.is_auth());
     }
 }

@@ -265,7 +265,10 @@ impl Store {
     pub fn apply(&mut self, update: Update) {
         self.generation += 1;
         match update {
-            Update::Inventory { source, mut inventory } => {
+            Update::Inventory {
+                source,
+                mut inventory,
+            } => {
                 inventory.systems.truncate(1_000);
                 inventory.targets.truncate(self.limits.max_series);
                 self.source_mut(&source).error = None;
