@@ -36,6 +36,8 @@ pub struct BenchReport {
     pub heavy_redecimate_ms: f64,
     /// Heavy page median over the 10 000-point page median.
     pub heavy_ratio: f64,
+    /// A large Prometheus answer: decode speed, frames while it is fetched.
+    pub source: SourceReport,
     /// Peak resident memory of this process, MB.
     pub peak_rss_mb: f64,
 }
@@ -65,6 +67,35 @@ pub fn measure(
     frames: usize,
     warmup: usize,
 ) -> BenchRow {
+    let (mut times, vertices) = measure_times(
+        case, layout, page, store, catalog, now_ms, size, frames, warmup,
+    );
+    times.sort_by(f64::total_cmp);
+    BenchRow {
+        case: case.to_owned(),
+        frames,
+        median_ms: percentile(&times, 0.5),
+        p99_ms: percentile(&times, 0.99),
+        vertices,
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call per case, every input spelled out"
+)]
+/// The times of `frames` frames in drawing order, ms, and the last frame's vertices.
+fn measure_times(
+    _case: &str,
+    layout: &Layout,
+    page: usize,
+    store: &Store,
+    catalog: &Catalog,
+    now_ms: TimestampMs,
+    size: [u32; 2],
+    frames: usize,
+    warmup: usize,
+) -> (Vec<f64>, usize) {
     let ctx = egui::Context::default();
     fonts::install(&ctx);
     let screen = Rect::from_min_size(Pos2::ZERO, vec2(size[0] as f32, size[1] as f32));
@@ -108,14 +139,7 @@ pub fn measure(
             })
             .sum();
     }
-    times.sort_by(f64::total_cmp);
-    BenchRow {
-        case: case.to_owned(),
-        frames,
-        median_ms: percentile(&times, 0.5),
-        p99_ms: percentile(&times, 0.99),
-        vertices,
-    }
+    (times, vertices)
 }
 
 /// A page of 12 charts × 4 series, each series `points` samples over 24 h.
@@ -217,7 +241,7 @@ pub fn run(
     seed: u64,
     now_ms: TimestampMs,
     frames: usize,
-) -> BenchReport {
+) -> anyhow::Result<BenchReport> {
     let size = [3840, 2160];
     let estate = crate::sim::Estate::new(seed);
     let store = crate::render::sim_store(&estate, now_ms);
@@ -235,6 +259,7 @@ pub fn run(
             5,
         ));
     }
+    let source = source_case(layout, &store, catalog, now_ms, frames)?;
     let hosts: Vec<String> = estate
         .inventory()
         .targets
@@ -282,11 +307,253 @@ pub fn run(
     let heavy_ratio = heavy.median_ms / light.median_ms.max(1e-9);
     rows.push(light);
     rows.push(heavy);
-    BenchReport {
+    Ok(BenchReport {
         size,
         rows,
         heavy_redecimate_ms: cold.median_ms,
         heavy_ratio,
+        source,
         peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+/// What a large Prometheus answer costs, and what it costs the frames drawn
+/// while it is being fetched and decoded.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceReport {
+    /// Size of one `query_range` body, MB (10⁶ bytes).
+    pub body_mb: f64,
+    pub series: usize,
+    pub points: usize,
+    /// Median time to decode the body into labelled points, ms.
+    pub decode_median_ms: f64,
+    /// Body size over that median.
+    pub decode_mb_per_s: f64,
+    /// Frame median with no fetch running, ms.
+    pub idle_frame_median_ms: f64,
+    /// Frame median while the `prometheus` source fetches and decodes the
+    /// body over and over (the range query and the instant query), ms.
+    pub busy_frame_median_ms: f64,
+    /// Busy over idle.
+    pub busy_ratio: f64,
+    /// Fetches (two bodies each) completed while the busy frames were drawn.
+    pub fetches_during_frames: usize,
+    /// Median of one fetch, ms.
+    pub fetch_median_ms: f64,
+    /// Applying one fetch's updates to the store (the UI thread does this
+    /// once per fetch), ms.
+    pub apply_ms: f64,
+}
+
+/// A `query_range` answer of about `target_bytes`: `series` host series of
+/// CPU use, points 15 s apart, values written as Prometheus writes them.
+pub fn query_range_body(target_bytes: usize, start_ms: TimestampMs) -> (Vec<u8>, usize, usize) {
+    use std::fmt::Write as _;
+    let series = 120;
+    let mut body = String::with_capacity(target_bytes + 4096);
+    body.push_str(r#"{"status":"success","data":{"resultType":"matrix","result":["#);
+    let per_series = target_bytes / series;
+    let mut points = 0;
+    for s in 0..series {
+        if s > 0 {
+            body.push(',');
+        }
+        let _ = write!(
+            body,
+            r#"{{"metric":{{"__name__":"instance:node_cpu_utilisation:percent","instance":"bench-host{s:03}","job":"node","system":"hx"}},"values":["#
+        );
+        let begin = body.len();
+        let mut i = 0u64;
+        while body.len() - begin < per_series {
+            if i > 0 {
+                body.push(',');
+            }
+            let t = start_ms / 1000 + i as i64 * 15;
+            // A wandering value with every digit Prometheus would print.
+            let v = 40.0 + 30.0 * ((i as f64 / 37.0 + s as f64).sin()) + (i % 7) as f64 / 3.0;
+            let _ = write!(body, r#"[{t},"{v}"]"#);
+            i += 1;
+            points += 1;
+        }
+        body.push_str("]}");
     }
+    body.push_str("]}}");
+    (body.into_bytes(), series, points)
+}
+
+/// Measures decoding a 10 MB `query_range` body, then frames of page 0 of
+/// `layout` idle and while a real `prometheus` source fetches that body from
+/// a server on 127.0.0.1 over and over, in alternating rounds.
+pub fn source_case(
+    layout: &Layout,
+    store: &Store,
+    catalog: &Catalog,
+    now_ms: TimestampMs,
+    frames: usize,
+) -> anyhow::Result<SourceReport> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use crate::sources::prometheus::{Prometheus, decode_result};
+    use crate::sources::scheduler::Fetcher as _;
+
+    let (body, series, points) = query_range_body(10_000_000, now_ms - 3 * 3_600_000);
+    let body_mb = body.len() as f64 / 1e6;
+    let mut decode_ms = Vec::new();
+    for _ in 0..15 {
+        let start = Instant::now();
+        let decoded = decode_result(&body).map_err(|e| anyhow::anyhow!("{e}"))?;
+        decode_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(decoded.len(), series);
+    }
+    decode_ms.sort_by(f64::total_cmp);
+    let decode_median_ms = percentile(&decode_ms, 0.5);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let body = Arc::new(body);
+    let served = body.clone();
+    let app = axum::Router::new().fallback(move || {
+        let b = served.clone();
+        async move { b.as_ref().clone() }
+    });
+    let addr = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        anyhow::Ok(addr)
+    })?;
+    let text = format!(
+        "[[source]]\nname = \"bench\"\nkind = \"prometheus\"\nurl = \"http://{addr}\"\ntimeout_s = 60\nbackfill_h = 3\n\
+         [[source.kpi]]\nid = \"host_cpu_total_pct\"\nquery = 'instance:node_cpu_utilisation:percent'\ntarget = \"{{instance}}\"\n"
+    );
+    let spec =
+        crate::sources::config::parse(&text, "bench.toml", std::path::Path::new("."), catalog)
+            .map_err(|e| anyhow::anyhow!("{}", e.join("; ")))?
+            .sources
+            .remove(0);
+    let need = crate::layout::HistoryNeed {
+        range_ms: 3 * 3_600_000,
+        width_px: 1_600,
+    };
+    let fetch_once = {
+        let spec = spec.clone();
+        move || {
+            let spec = spec.clone();
+            async move {
+                let clock: crate::sources::prometheus::Clock = Arc::new(move || now_ms);
+                let mut source = Prometheus::with(&spec, need, &|_| None, clock)?;
+                source.fetch().await
+            }
+        }
+    };
+    // One fetch first: it must work, and its updates tell the apply cost.
+    let updates = runtime
+        .block_on(fetch_once())
+        .map_err(|e| anyhow::anyhow!("the bench fetch failed: {e}"))?;
+    let mut scratch = Store::new(Limits::default());
+    scratch.register_source("bench", 15.0);
+    let start = Instant::now();
+    for u in updates {
+        scratch.apply(u);
+    }
+    let apply_ms = start.elapsed().as_secs_f64() * 1000.0;
+    drop(scratch);
+
+    let busy = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicUsize::new(0));
+    let fetch_ms = Arc::new(std::sync::Mutex::new(Vec::new()));
+    {
+        let (busy, done, fetch_ms) = (busy.clone(), done.clone(), fetch_ms.clone());
+        runtime.spawn(async move {
+            loop {
+                if !busy.load(Ordering::Relaxed) {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    continue;
+                }
+                let start = Instant::now();
+                if fetch_once().await.is_ok() {
+                    done.fetch_add(1, Ordering::Relaxed);
+                    if let Ok(mut v) = fetch_ms.lock() {
+                        v.push(start.elapsed().as_secs_f64() * 1000.0);
+                    }
+                }
+            }
+        });
+    }
+    // Alternating rounds, so drift on a shared machine hits both alike; each
+    // round lasts a second at least, several fetches long.
+    let rounds = 6;
+    let per_round = (frames / rounds).max(20);
+    let round = std::time::Duration::from_secs(1);
+    let (mut idle, mut loaded) = (Vec::new(), Vec::new());
+    let mut fetches = 0;
+    for _ in 0..rounds {
+        busy.store(false, Ordering::Relaxed);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        idle.extend(frame_times(
+            layout, 0, store, catalog, now_ms, per_round, round,
+        ));
+        busy.store(true, Ordering::Relaxed);
+        // Let the first fetch get to decoding.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let before = done.load(Ordering::Relaxed);
+        loaded.extend(frame_times(
+            layout, 0, store, catalog, now_ms, per_round, round,
+        ));
+        fetches += done.load(Ordering::Relaxed) - before;
+    }
+    busy.store(false, Ordering::Relaxed);
+    idle.sort_by(f64::total_cmp);
+    loaded.sort_by(f64::total_cmp);
+    let mut fetch_ms = fetch_ms.lock().map(|v| v.clone()).unwrap_or_default();
+    fetch_ms.sort_by(f64::total_cmp);
+    runtime.shutdown_background();
+    let idle_frame_median_ms = percentile(&idle, 0.5);
+    let busy_frame_median_ms = percentile(&loaded, 0.5);
+    Ok(SourceReport {
+        body_mb,
+        series,
+        points,
+        decode_median_ms,
+        decode_mb_per_s: body_mb / (decode_median_ms / 1000.0).max(1e-9),
+        idle_frame_median_ms,
+        busy_frame_median_ms,
+        busy_ratio: busy_frame_median_ms / idle_frame_median_ms.max(1e-9),
+        fetches_during_frames: fetches,
+        fetch_median_ms: percentile(&fetch_ms, 0.5),
+        apply_ms,
+    })
+}
+
+/// Times of frames of one page at 3840×2160, after a short warm-up: at
+/// least `frames` of them and for at least `at_least`.
+fn frame_times(
+    layout: &Layout,
+    page: usize,
+    store: &Store,
+    catalog: &Catalog,
+    now_ms: TimestampMs,
+    frames: usize,
+    at_least: std::time::Duration,
+) -> Vec<f64> {
+    let start = Instant::now();
+    let mut times = Vec::new();
+    while times.len() < frames || start.elapsed() < at_least {
+        let (t, _) = measure_times(
+            "frames",
+            layout,
+            page,
+            store,
+            catalog,
+            now_ms,
+            [3840, 2160],
+            frames,
+            3,
+        );
+        times.extend(t);
+    }
+    times
 }

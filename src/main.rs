@@ -709,7 +709,7 @@ fn bench(layout: Option<&Path>, frames: usize, seed: u64, json: bool) -> Result<
     let (layout, _) = load_layout(layout, &known)?;
     // A fixed weekday morning in the filing period, so runs compare.
     let at = opswall::parse_time("2026-12-10 10:30").unwrap_or_default();
-    let report = opswall::bench::run(&layout, &catalog, seed, at, frames.max(10));
+    let report = opswall::bench::run(&layout, &catalog, seed, at, frames.max(10))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
@@ -736,6 +736,24 @@ fn bench(layout: Option<&Path>, frames: usize, seed: u64, json: bool) -> Result<
         "first heavy frame after new data (re-decimation): {:.1} ms",
         report.heavy_redecimate_ms
     );
+    let s = &report.source;
+    println!(
+        "prometheus query_range body: {:.1} MB ({} series, {} points)",
+        s.body_mb, s.series, s.points
+    );
+    println!(
+        "  decode: median {:.1} ms = {:.0} MB/s",
+        s.decode_median_ms, s.decode_mb_per_s
+    );
+    println!(
+        "  page 0 frames: idle median {:.2} ms, while the source fetches and decodes it {:.2} ms (ratio {:.2}; {} fetches of median {:.0} ms during the frames)",
+        s.idle_frame_median_ms,
+        s.busy_frame_median_ms,
+        s.busy_ratio,
+        s.fetches_during_frames,
+        s.fetch_median_ms
+    );
+    println!("  applying one fetch to the store: {:.1} ms", s.apply_ms);
     println!("peak RSS: {:.0} MB", report.peak_rss_mb);
     Ok(())
 }
