@@ -389,3 +389,70 @@ async fn tls_server(cert: &rcgen::CertifiedKey<rcgen::KeyPair>) -> SocketAddr {
     });
     addr
 }
+
+/// Answers every request with a good vector and keeps the request heads.
+async fn recording_server(heads: Arc<Mutex<Vec<String>>>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let heads = heads.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&head).into_owned();
+                let range = text.contains("query_range");
+                heads.lock().unwrap().push(text);
+                answer(&mut sock, Mode::Good, range).await;
+            });
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_prometheus_behind_basic_auth_gets_user_and_password_on_every_request() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let addr = recording_server(heads.clone()).await;
+        let text = format!(
+            "[[source]]\nname = \"prom\"\nkind = \"prometheus\"\nurl = \"http://{addr}\"\nbackfill_h = 0.1\nuser_env = \"PROM_USER\"\npassword_env = \"PROM_PASSWORD\"\n\n[[source.kpi]]\nid = \"host_cpu_total_pct\"\nquery = \"cpu\"\ntarget = \"{{instance}}\"\n"
+        );
+        let spec = config::parse(&text, "basic.toml", Path::new("."), &Catalog::builtin())
+            .unwrap()
+            .sources
+            .remove(0);
+        let env = |v: &str| match v {
+            "PROM_USER" => Some("duty".to_owned()),
+            "PROM_PASSWORD" => Some("pw-NEVER-SHOWN-17".to_owned()),
+            _ => None,
+        };
+        let clock: opswall::sources::prometheus::Clock = Arc::new(|| chrono::Utc::now().timestamp_millis());
+        let need = HistoryNeed { range_ms: 600_000, width_px: 100 };
+        let mut source = Prometheus::with(&spec, need, &env, clock).unwrap();
+        let updates = opswall::sources::scheduler::Fetcher::fetch(&mut source).await.unwrap();
+        assert!(updates.iter().any(|u| matches!(u, Update::Samples { samples, .. } if !samples.is_empty())));
+        let heads = heads.lock().unwrap();
+        // The range query and the instant query.
+        assert_eq!(heads.len(), 2);
+        for h in heads.iter() {
+            let auth = h
+                .lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+                .unwrap_or_else(|| panic!("no Authorization header in {h}"));
+            assert_eq!(auth.split_once(':').unwrap().1.trim(), "Basic ZHV0eTpwdy1ORVZFUi1TSE9XTi0xNw==");
+        }
+        // The password never shows in the source's debug form.
+        assert!(!format!("{spec:?}").contains("pw-NEVER-SHOWN"));
+    });
+}

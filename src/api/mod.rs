@@ -16,7 +16,8 @@ use crate::model::{Alert, AppSystem, Routine, Target, Ticket, TimestampMs};
 /// Every path starts with this.
 pub const PREFIX: &str = "/api/v1";
 
-/// Items per page when the client does not say; also the most it may ask for.
+/// Items per page when the client does not say; also the most it may ask
+/// for (`/samples` pages are up to 20 times larger).
 pub const MAX_PAGE: usize = 5_000;
 
 /// `GET /api/v1/about`: who answers and how often its data changes.
@@ -51,7 +52,14 @@ pub struct WireSample {
     pub kpi: String,
     pub target: String,
     pub t_ms: TimestampMs,
+    /// A gap is `null` (JSON has no `NaN`); the client drops it.
+    #[serde(deserialize_with = "number_or_gap")]
     pub value: f64,
+}
+
+/// A number, or `null` for a gap (read as `NaN`).
+fn number_or_gap<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// Query of the list endpoints: `cursor` and `limit`.
@@ -137,5 +145,17 @@ mod tests {
         assert_eq!(decode_cursor("x.1"), None);
         assert_eq!(decode_cursor("12"), None);
         assert_eq!(decode_cursor("1.-3"), None);
+    }
+
+    #[test]
+    fn a_gap_on_the_wire_is_null_and_reads_as_nan() {
+        let s: WireSample =
+            serde_json::from_str(r#"{"kpi":"k","target":"t","t_ms":1,"value":null}"#).unwrap();
+        assert!(s.value.is_nan());
+        let s: WireSample =
+            serde_json::from_str(r#"{"kpi":"k","target":"t","t_ms":1,"value":2.5}"#).unwrap();
+        assert_eq!(s.value, 2.5);
+        let gap = WireSample { value: f64::NAN, ..s };
+        assert!(serde_json::to_string(&gap).unwrap().contains(r#""value":null"#));
     }
 }

@@ -217,6 +217,9 @@ pub enum Muted {
     Inhibited,
 }
 
+/// The system id of targets and alerts no source could assign to one.
+pub const UNASSIGNED: &str = "unassigned";
+
 /// Everything a source knows about the estate's shape.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -237,8 +240,13 @@ impl Inventory {
     }
 
     /// Chinese name of a system, or the id itself if unknown.
+    /// The system's name; 未分配 for targets no source could assign.
     pub fn system_name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.system(id).map_or(id, |s| s.name.as_str())
+        match self.system(id) {
+            Some(s) => s.name.as_str(),
+            None if id == UNASSIGNED => "未分配",
+            None => id,
+        }
     }
 }
 

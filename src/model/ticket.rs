@@ -137,7 +137,7 @@ impl Priority {
 /// One ticket as it stands now. Timestamps are UTC; `None` means not yet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
-    /// Unique, e.g. `GD-20261210-0042`.
+    /// Unique, e.g. `GZ20261210010`.
     pub id: String,
     pub kind: TicketKind,
     pub priority: Priority,

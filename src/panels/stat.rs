@@ -206,7 +206,12 @@ fn ticket_metric(
 
 fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
     let b = &panel.binding;
-    let alerts = cx.store.alerts().iter().filter(|a| a.cleared_ms.is_none());
+    // What needs someone: not cleared, not silenced or inhibited, and worse
+    // than information (Alertmanager's always-firing Watchdog is `info`).
+    let needs_someone = |a: &&crate::model::Alert| {
+        a.cleared_ms.is_none() && a.muted.is_none() && a.severity >= Severity::Warning
+    };
+    let alerts = cx.store.alerts().iter().filter(needs_someone);
     let alerts_stale = cx.store.sources().all(|s| s.is_stale(cx.now_ms));
     let (value, severity, unit, label) = match metric {
         Metric::ActiveAlerts | Metric::CriticalAlerts | Metric::UnackedAlerts => {
@@ -222,14 +227,18 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
                 Metric::ActiveAlerts | Metric::UnackedAlerts if n > 0.0 => Severity::Warning,
                 _ => Severity::Normal,
             };
-            let active: Vec<_> = cx
+            let active: Vec<_> = cx.store.alerts().iter().filter(needs_someone).collect();
+            let unacked = active.iter().filter(|a| !a.acknowledged).count();
+            let muted = cx
                 .store
                 .alerts()
                 .iter()
-                .filter(|a| a.cleared_ms.is_none())
-                .collect();
-            let unacked = active.iter().filter(|a| !a.acknowledged).count();
-            let label = format!("已确认 {} · 未确认 {unacked}", active.len() - unacked);
+                .filter(|a| a.cleared_ms.is_none() && a.muted.is_some())
+                .count();
+            let mut label = format!("已确认 {} · 未确认 {unacked}", active.len() - unacked);
+            if muted > 0 {
+                label.push_str(&format!(" · 已静默 {muted}"));
+            }
             (n, sev, "条", label)
         }
         Metric::OpenTickets | Metric::BreachedClocks | Metric::NearBreachClocks => {

@@ -52,8 +52,10 @@ pub struct HttpClient {
     host: String,
     timeout: Duration,
     max_body: usize,
-    /// User and password for sources that log in with them (Zabbix).
+    /// User and password: Zabbix logs in with them, other kinds send them
+    /// as HTTP basic authentication on every request.
     pub credentials: Option<(Secret, Secret)>,
+    basic_auth: bool,
     /// The bearer token, when the source has one.
     pub token: Option<Secret>,
 }
@@ -120,6 +122,7 @@ impl HttpClient {
             host,
             timeout: spec.timeout,
             max_body: spec.max_body_bytes,
+            basic_auth: credentials.is_some() && spec.kind != super::config::SourceKind::Zabbix,
             credentials,
             token,
         })
@@ -176,6 +179,10 @@ impl HttpClient {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<T, FetchError> {
+        let request = match (&self.credentials, self.basic_auth) {
+            (Some((user, password)), true) => request.basic_auth(user.expose(), Some(password.expose())),
+            _ => request,
+        };
         let mut response = request.send().await.map_err(|e| self.classify(&e))?;
         let status = response.status();
         if let Some(len) = response.content_length()

@@ -114,15 +114,18 @@ impl Fetcher for Platform {
         let mut updates = Vec::new();
         let (_, systems) = self.all::<AppSystem>(paths::SYSTEMS, &[]).await?;
         let (_, targets) = self.all::<Target>(paths::TARGETS, &[]).await?;
+        // What this fetch learns is kept only once all of it has arrived: a
+        // fetch that fails or times out halfway sends nothing.
         let inventory = Inventory { systems, targets };
-        if self.inventory.as_ref() != Some(&inventory) {
+        let new_inventory = self.inventory.as_ref() != Some(&inventory);
+        if new_inventory {
             updates.push(Update::Inventory {
                 source: self.name.clone(),
                 inventory: inventory.clone(),
             });
-            self.inventory = Some(inventory);
         }
-        if !self.backfilled && self.backfill_ms > 0 {
+        let mut backfilled = self.backfilled;
+        if self.fetches_history() {
             // History in one update per page, so a long one never sits in memory twice.
             let to = about.now_ms;
             let query = [
@@ -145,7 +148,7 @@ impl Fetcher for Platform {
                 q.push(("cursor", cursor));
                 page = self.http.get(paths::SAMPLES, &q).await?;
             }
-            self.backfilled = true;
+            backfilled = true;
             info!(source = %self.name, pages, "history fetched");
         }
         let (at, latest) = self.all::<WireSample>(paths::LATEST, &[]).await?;
@@ -163,7 +166,15 @@ impl Fetcher for Platform {
             at_ms: about.now_ms,
             routine,
         });
+        if new_inventory {
+            self.inventory = Some(inventory);
+        }
+        self.backfilled = backfilled;
         Ok(updates)
+    }
+
+    fn fetches_history(&self) -> bool {
+        !self.backfilled && self.backfill_ms > 0
     }
 
     async fn command(&mut self, command: SourceCommand) -> Result<Vec<Update>, FetchError> {

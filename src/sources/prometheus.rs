@@ -34,7 +34,7 @@ const MAX_POINTS_PER_SERIES: i64 = 11_000;
 const MAX_DISCOVERED_TARGETS: usize = 20_000;
 
 /// The id of the system a target goes to when nothing says which.
-pub const UNASSIGNED: &str = "unassigned";
+pub use crate::model::UNASSIGNED;
 
 /// The time a query is evaluated at, UTC ms. The wall uses the real clock;
 /// tests pin it to compare with the simulated estate.
@@ -319,17 +319,26 @@ fn seconds(t_ms: TimestampMs) -> String {
     format!("{}.{:03}", t_ms.div_euclid(1000), t_ms.rem_euclid(1000))
 }
 
+/// Where history is read from: at start, and for the gap an outage left.
+pub(super) fn history_from(last_ok_ms: Option<TimestampMs>, backfill_ms: i64, interval_ms: i64, now: TimestampMs) -> Option<TimestampMs> {
+    match last_ok_ms {
+        None if backfill_ms > 0 => Some(now - backfill_ms),
+        Some(t) if now - t > 2 * interval_ms => Some(t),
+        _ => None,
+    }
+}
+
 impl Fetcher for Prometheus {
+    fn fetches_history(&self) -> bool {
+        history_from(self.last_ok_ms, self.backfill_ms, self.interval_ms, (self.clock)()).is_some()
+    }
+
     async fn fetch(&mut self) -> Result<Vec<Update>, FetchError> {
         let now = (self.clock)();
         let mut updates = Vec::new();
 
         // History: at start, and for the gap an outage left.
-        let from = match self.last_ok_ms {
-            None if self.backfill_ms > 0 => Some(now - self.backfill_ms),
-            Some(t) if now - t > 2 * self.interval_ms => Some(t),
-            _ => None,
-        };
+        let from = history_from(self.last_ok_ms, self.backfill_ms, self.interval_ms, now);
         if let Some(from) = from {
             let step = step_ms(self.need, now - from, self.interval_ms);
             let start = from.div_euclid(step) * step;

@@ -23,6 +23,12 @@ pub trait Fetcher: Send + 'static {
     /// One fetch: everything new since the last one, as updates.
     fn fetch(&mut self) -> impl Future<Output = Result<Vec<Update>, FetchError>> + Send;
 
+    /// Whether the next fetch reads history (at start, after an outage): it
+    /// gets a longer deadline than the interval's fetches.
+    fn fetches_history(&self) -> bool {
+        false
+    }
+
     /// Carries out a command from the workstation; returns updates to send
     /// (the tickets as they now stand, say).
     fn command(
@@ -59,6 +65,9 @@ impl Schedule {
     }
 }
 
+/// A fetch that reads history may take this many times the source's timeout.
+pub const HISTORY_TIMEOUT_FACTOR: u32 = 6;
+
 /// A number in −1..1 that differs from call to call.
 fn jitter() -> f64 {
     let mut h = std::hash::RandomState::new().build_hasher();
@@ -77,9 +86,14 @@ pub async fn run<F: Fetcher>(
     let mut commands = commands;
     let mut failures: u32 = 0;
     loop {
-        let result = match tokio::time::timeout(schedule.timeout, fetcher.fetch()).await {
+        let timeout = if fetcher.fetches_history() {
+            schedule.timeout * HISTORY_TIMEOUT_FACTOR
+        } else {
+            schedule.timeout
+        };
+        let result = match tokio::time::timeout(timeout, fetcher.fetch()).await {
             Ok(r) => r,
-            Err(_) => Err(FetchError::Timeout(schedule.timeout.as_secs().max(1))),
+            Err(_) => Err(FetchError::Timeout(timeout.as_secs().max(1))),
         };
         let sent = match result {
             Ok(updates) => {

@@ -21,7 +21,7 @@ use tracing::{debug, info};
 
 use super::config::{KpiQuery, Secret, SourceSpec, fill_template};
 use super::http::{Env, FetchError, HttpClient};
-use super::prometheus::{Clock, UNASSIGNED};
+use super::prometheus::{Clock, UNASSIGNED, history_from};
 use super::scheduler::Fetcher;
 use crate::model::{Alert, AppSystem, Inventory, Sample, SeriesKey, Severity, Target, TimestampMs};
 use crate::store::Update;
@@ -676,19 +676,16 @@ impl Fetcher for Zabbix {
         let mapped = self.map_items(items, &by_id);
         let inventory = self.inventory(&hosts, &mapped);
         let mut updates = Vec::new();
-        if self.inventory.as_ref() != Some(&inventory) {
+        // Kept only once the whole fetch has arrived.
+        let new_inventory = self.inventory.as_ref() != Some(&inventory);
+        if new_inventory {
             updates.push(Update::Inventory {
                 source: self.name.clone(),
                 inventory: inventory.clone(),
             });
-            self.inventory = Some(inventory.clone());
         }
 
-        let from = match self.last_ok_ms {
-            None if self.backfill_ms > 0 => Some(now - self.backfill_ms),
-            Some(t) if now - t > 2 * self.interval_ms => Some(t),
-            _ => None,
-        };
+        let from = history_from(self.last_ok_ms, self.backfill_ms, self.interval_ms, now);
         if let Some(from) = from {
             let samples = self.history(&mapped, from, now).await?;
             debug!(source = %self.name, samples = samples.len(), "Zabbix history fetched");
@@ -732,8 +729,15 @@ impl Fetcher for Zabbix {
             at_ms: now,
             alerts,
         });
+        if new_inventory {
+            self.inventory = Some(inventory);
+        }
         self.last_ok_ms = Some(now);
         Ok(updates)
+    }
+
+    fn fetches_history(&self) -> bool {
+        history_from(self.last_ok_ms, self.backfill_ms, self.interval_ms, (self.clock)()).is_some()
     }
 }
 
