@@ -93,6 +93,7 @@ struct RunArgs {
 }
 
 #[derive(Subcommand)]
+#[expect(clippy::doc_markdown, reason = "help text, shown as written")]
 enum SimCommand {
     /// Write the simulated estate in a monitoring server's own format, so a
     /// real Prometheus, VictoriaMetrics or Zabbix holds the same estate.
@@ -549,10 +550,10 @@ fn export(
     };
     match format {
         ExportFormat::Openmetrics => {
-            expose::Exposition::new(&estate).openmetrics(&estate, &instants, &mut w)?
+            expose::Exposition::new(&estate).openmetrics(&estate, &instants, &mut w)?;
         }
         ExportFormat::Vm => {
-            expose::Exposition::new(&estate).victoria_metrics(&estate, &instants, &mut w)?
+            expose::Exposition::new(&estate).victoria_metrics(&estate, &instants, &mut w)?;
         }
         ExportFormat::Zabbix => expose::zabbix_sender(&estate, &instants, &mut w)?,
         ExportFormat::ZabbixHosts => {
@@ -562,7 +563,7 @@ fn export(
             )?;
             writeln!(w)?;
         }
-        ExportFormat::Targets => w.write_all(expose::targets_toml(&estate).as_bytes())?,
+        ExportFormat::Targets => w.write_all(expose::targets_toml(&estate)?.as_bytes())?,
         ExportFormat::PrometheusKpis => w.write_all(expose::prometheus_kpis_toml().as_bytes())?,
         ExportFormat::ZabbixKpis => w.write_all(expose::zabbix_kpis_toml().as_bytes())?,
     }

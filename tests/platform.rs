@@ -4,7 +4,7 @@
 //! reading the platform then shows; bad servers give clear messages and the
 //! source recovers by itself.
 
-#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod common;
 
@@ -223,9 +223,9 @@ fn the_duty_workstation_click_reaches_the_platform_through_the_scheduler() {
         let (commands, commands_rx) = sources::command_channel();
         let out = Outbox::new(tx, Arc::new(|| {}));
         let schedule = Schedule {
-            interval: Duration::from_secs(60),
+            interval: Duration::from_mins(1),
             timeout: Duration::from_secs(5),
-            backoff_max: Duration::from_secs(60),
+            backoff_max: Duration::from_mins(1),
         };
         tokio::spawn(scheduler::run(
             s.name.clone(),

@@ -155,7 +155,14 @@ mod tests {
         let s: WireSample =
             serde_json::from_str(r#"{"kpi":"k","target":"t","t_ms":1,"value":2.5}"#).unwrap();
         assert_eq!(s.value, 2.5);
-        let gap = WireSample { value: f64::NAN, ..s };
-        assert!(serde_json::to_string(&gap).unwrap().contains(r#""value":null"#));
+        let gap = WireSample {
+            value: f64::NAN,
+            ..s
+        };
+        assert!(
+            serde_json::to_string(&gap)
+                .unwrap()
+                .contains(r#""value":null"#)
+        );
     }
 }

@@ -109,7 +109,7 @@ fn error(status: StatusCode, message: &str) -> Response {
 }
 
 /// Checks the bearer token when the server has one.
-fn authorize(p: &SimPlatform, headers: &HeaderMap) -> Result<(), Response> {
+fn authorize(p: &SimPlatform, headers: &HeaderMap) -> Result<(), Box<Response>> {
     let Some(token) = &p.token else {
         return Ok(());
     };
@@ -120,21 +120,21 @@ fn authorize(p: &SimPlatform, headers: &HeaderMap) -> Result<(), Response> {
     if given == Some(token.as_str()) {
         Ok(())
     } else {
-        Err(error(
+        Err(Box::new(error(
             StatusCode::UNAUTHORIZED,
             "missing or wrong bearer token",
-        ))
+        )))
     }
 }
 
 /// The instant and offset a list request is for.
-fn position(p: &SimPlatform, q: &PageQuery) -> Result<(TimestampMs, usize, usize), Response> {
+fn position(p: &SimPlatform, q: &PageQuery) -> Result<(TimestampMs, usize, usize), Box<Response>> {
     let limit = q.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     match &q.cursor {
         None => Ok((p.now(), 0, limit)),
         Some(c) => decode_cursor(c)
             .map(|(at, offset)| (at, offset, limit))
-            .ok_or_else(|| error(StatusCode::BAD_REQUEST, "unreadable cursor")),
+            .ok_or_else(|| Box::new(error(StatusCode::BAD_REQUEST, "unreadable cursor"))),
     }
 }
 
@@ -158,17 +158,17 @@ fn list<T: Serialize>(
     compute: impl FnOnce(&SimPlatform, TimestampMs) -> Vec<T>,
 ) -> Response {
     if let Err(r) = authorize(p, headers) {
-        return r;
+        return *r;
     }
     match position(p, q) {
         Ok((at, offset, limit)) => page(compute(p, at), at, offset, limit),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
 async fn about(State(p): State<Shared>, headers: HeaderMap) -> Response {
     if let Err(r) = authorize(&p, &headers) {
-        return r;
+        return *r;
     }
     Json(About {
         api: "opswall-platform".into(),
@@ -210,7 +210,7 @@ async fn samples(
     Query(q): Query<SamplesQuery>,
 ) -> Response {
     if let Err(r) = authorize(&p, &headers) {
-        return r;
+        return *r;
     }
     let step = q.step_ms.max(1_000);
     let first = q.from_ms.div_euclid(step) * step;
@@ -259,7 +259,7 @@ async fn tickets(State(p): State<Shared>, h: HeaderMap, Query(q): Query<PageQuer
 
 async fn status(State(p): State<Shared>, headers: HeaderMap) -> Response {
     if let Err(r) = authorize(&p, &headers) {
-        return r;
+        return *r;
     }
     Json(p.estate.routine_at(p.now())).into_response()
 }
@@ -268,7 +268,7 @@ async fn status(State(p): State<Shared>, headers: HeaderMap) -> Response {
 /// sample stamped with its simulated instant.
 async fn metrics(State(p): State<Shared>, headers: HeaderMap) -> Response {
     if let Err(r) = authorize(&p, &headers) {
-        return r;
+        return *r;
     }
     let body = p.exposition.text_at(&p.estate, p.now());
     (
@@ -289,7 +289,7 @@ async fn create_ticket(
     body: Result<Json<NewTicket>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     if let Err(r) = authorize(&p, &headers) {
-        return r;
+        return *r;
     }
     let Ok(Json(new)) = body else {
         return error(

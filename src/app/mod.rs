@@ -43,6 +43,10 @@ pub struct ScreenshotPlan {
 }
 
 /// Everything the wall window needs to start.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches from the command line"
+)]
 pub struct WallConfig {
     pub layout: Layout,
     pub layout_path: Option<PathBuf>,

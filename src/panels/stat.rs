@@ -2,6 +2,8 @@
 //! sparkline of the panel's time range. The number flips digit by digit when
 //! it changes.
 
+use std::fmt::Write as _;
+
 use egui::{Align2, Pos2, Rect, Shape, Stroke, Ui, pos2, vec2};
 use serde::Serialize;
 
@@ -237,7 +239,7 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
                 .count();
             let mut label = format!("已确认 {} · 未确认 {unacked}", active.len() - unacked);
             if muted > 0 {
-                label.push_str(&format!(" · 已静默 {muted}"));
+                let _ = write!(label, " · 已静默 {muted}");
             }
             (n, sev, "条", label)
         }

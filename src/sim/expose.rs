@@ -1,7 +1,7 @@
 //! The simulated estate as the bureau's collectors would show it, so real
 //! monitoring servers can hold the same estate the wall simulates:
 //! Prometheus text exposition for live scraping (`/metrics` on `opswall sim`),
-//! OpenMetrics history for `promtool tsdb create-blocks-from openmetrics`,
+//! `OpenMetrics` history for `promtool tsdb create-blocks-from openmetrics`,
 //! `VictoriaMetrics`' import format, and Zabbix hosts, items, triggers and
 //! `zabbix_sender` input.
 //!
@@ -746,11 +746,11 @@ pub fn zabbix_sender(
 
 /// The estate's systems and targets as a targets file (TOML) for sources
 /// that cannot tell them (Prometheus, Zabbix).
-pub fn targets_toml(estate: &Estate) -> String {
-    let body = toml::to_string(estate.inventory()).expect("an inventory is plain strings");
-    format!(
+pub fn targets_toml(estate: &Estate) -> Result<String, toml::ser::Error> {
+    let body = toml::to_string(estate.inventory())?;
+    Ok(format!(
         "# Application systems and targets of the simulated estate (opswall sim export targets).\n\n{body}"
-    )
+    ))
 }
 
 /// The `[[source.kpi]]` tables that read the simulated estate from a
@@ -952,7 +952,7 @@ mod tests {
     #[test]
     fn the_targets_file_parses_back_to_the_estate() {
         let estate = Estate::new(1);
-        let text = targets_toml(&estate);
+        let text = targets_toml(&estate).unwrap();
         let inv: crate::model::Inventory = toml::from_str(&text).unwrap();
         assert_eq!(&inv, estate.inventory());
     }

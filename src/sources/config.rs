@@ -160,7 +160,7 @@ impl SourcesFile {
                 url: String::new(),
                 interval: Duration::from_secs_f64(tick_s.max(1.0)),
                 timeout: Duration::from_secs(10),
-                backoff_max: Duration::from_secs(300),
+                backoff_max: Duration::from_mins(5),
                 auth: Auth::None,
                 tls_verify: true,
                 ca_file: None,
@@ -437,18 +437,16 @@ pub fn parse(
                         SourceKind::Zabbix => default_zabbix_key(&def.zabbix_key),
                         _ => default_promql(&def.prometheus),
                     };
-                    match default {
-                        Some(q) => q,
-                        None => {
-                            err(
-                                k_at,
-                                format!(
-                                    "KPI `{id}` has no usable default query in the catalogue; write `query`"
-                                ),
-                            );
-                            continue;
-                        }
-                    }
+                    let Some(q) = default else {
+                        err(
+                            k_at,
+                            format!(
+                                "KPI `{id}` has no usable default query in the catalogue; write `query`"
+                            ),
+                        );
+                        continue;
+                    };
+                    q
                 }
             };
             let target = k.target.clone().unwrap_or_else(|| default_target.clone());

@@ -180,7 +180,9 @@ impl HttpClient {
         request: reqwest::RequestBuilder,
     ) -> Result<T, FetchError> {
         let request = match (&self.credentials, self.basic_auth) {
-            (Some((user, password)), true) => request.basic_auth(user.expose(), Some(password.expose())),
+            (Some((user, password)), true) => {
+                request.basic_auth(user.expose(), Some(password.expose()))
+            }
             _ => request,
         };
         let mut response = request.send().await.map_err(|e| self.classify(&e))?;

@@ -11,7 +11,7 @@
 //! application system a target belongs to: the targets file says so, or the
 //! series' `system` label, or it is listed as 未分配.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -149,7 +149,7 @@ pub struct Prometheus {
     /// Data time of the last successful fetch: history is fetched from here after an outage.
     last_ok_ms: Option<TimestampMs>,
     /// Queries whose results could not be mapped to targets, logged once each.
-    unmapped_logged: BTreeMap<String, ()>,
+    unmapped_logged: BTreeSet<String>,
 }
 
 impl Prometheus {
@@ -186,7 +186,7 @@ impl Prometheus {
             inventory_sent: false,
             system_label: spec.system_label.clone(),
             last_ok_ms: None,
-            unmapped_logged: BTreeMap::new(),
+            unmapped_logged: BTreeSet::new(),
         })
     }
 
@@ -237,7 +237,7 @@ impl Prometheus {
                 let Some(target) =
                     fill_template(&kpi.target, |l| labels.get(l).map(String::as_str))
                 else {
-                    if self.unmapped_logged.insert(kpi.kpi.clone(), ()).is_none() {
+                    if self.unmapped_logged.insert(kpi.kpi.clone()) {
                         warn!(source = %self.name, kpi = %kpi.kpi, template = %kpi.target, ?labels,
                             "a series' labels do not fill the target template; it is not shown");
                     }
@@ -320,7 +320,12 @@ fn seconds(t_ms: TimestampMs) -> String {
 }
 
 /// Where history is read from: at start, and for the gap an outage left.
-pub(super) fn history_from(last_ok_ms: Option<TimestampMs>, backfill_ms: i64, interval_ms: i64, now: TimestampMs) -> Option<TimestampMs> {
+pub(super) fn history_from(
+    last_ok_ms: Option<TimestampMs>,
+    backfill_ms: i64,
+    interval_ms: i64,
+    now: TimestampMs,
+) -> Option<TimestampMs> {
     match last_ok_ms {
         None if backfill_ms > 0 => Some(now - backfill_ms),
         Some(t) if now - t > 2 * interval_ms => Some(t),
@@ -330,7 +335,13 @@ pub(super) fn history_from(last_ok_ms: Option<TimestampMs>, backfill_ms: i64, in
 
 impl Fetcher for Prometheus {
     fn fetches_history(&self) -> bool {
-        history_from(self.last_ok_ms, self.backfill_ms, self.interval_ms, (self.clock)()).is_some()
+        history_from(
+            self.last_ok_ms,
+            self.backfill_ms,
+            self.interval_ms,
+            (self.clock)(),
+        )
+        .is_some()
     }
 
     async fn fetch(&mut self) -> Result<Vec<Update>, FetchError> {

@@ -167,14 +167,14 @@ mod tests {
         let s = Schedule {
             interval: Duration::from_secs(10),
             timeout: Duration::from_secs(5),
-            backoff_max: Duration::from_secs(60),
+            backoff_max: Duration::from_mins(1),
         };
         assert_eq!(s.wait(0, 0.0), Duration::from_secs(10));
         assert_eq!(s.wait(1, 0.0), Duration::from_secs(10));
         assert_eq!(s.wait(2, 0.0), Duration::from_secs(20));
         assert_eq!(s.wait(3, 0.0), Duration::from_secs(40));
-        assert_eq!(s.wait(4, 0.0), Duration::from_secs(60));
-        assert_eq!(s.wait(400, 0.0), Duration::from_secs(60));
+        assert_eq!(s.wait(4, 0.0), Duration::from_mins(1));
+        assert_eq!(s.wait(400, 0.0), Duration::from_mins(1));
         assert_eq!(s.wait(0, 1.0), Duration::from_secs(11));
         assert_eq!(s.wait(0, -1.0), Duration::from_secs(9));
         for _ in 0..100 {

@@ -64,6 +64,10 @@ impl RpcError {
 }
 
 #[derive(Deserialize)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "Zabbix calls a host's technical name `host`"
+)]
 struct Host {
     hostid: String,
     host: String,
@@ -221,7 +225,10 @@ impl Zabbix {
             name: spec.name.clone(),
             session: http.token.clone(),
             uses_login: http.credentials.is_some(),
-            path: if spec.url.ends_with(".php") {
+            path: if std::path::Path::new(&spec.url)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("php"))
+            {
                 ""
             } else {
                 "/api_jsonrpc.php"
@@ -635,7 +642,7 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
     }
 }
 
-/// The parameters of an item key: `a[x,"y,z",]` → `x`, `y,z`, ``.
+/// The parameters of an item key: `a[x,"y,z",]` → `x`, `y,z` and an empty one.
 pub fn key_params(key: &str) -> Vec<String> {
     let Some(open) = key.find('[') else {
         return Vec::new();
@@ -737,7 +744,13 @@ impl Fetcher for Zabbix {
     }
 
     fn fetches_history(&self) -> bool {
-        history_from(self.last_ok_ms, self.backfill_ms, self.interval_ms, (self.clock)()).is_some()
+        history_from(
+            self.last_ok_ms,
+            self.backfill_ms,
+            self.interval_ms,
+            (self.clock)(),
+        )
+        .is_some()
     }
 }
 
