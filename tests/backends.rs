@@ -10,6 +10,8 @@
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -48,14 +50,6 @@ fn backend(var: &str) -> Option<String> {
 
 fn number(var: &str) -> i64 {
     backend(var).unwrap().parse().unwrap()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 fn seed() -> u64 {
@@ -215,7 +209,7 @@ fn prometheus_api_matches_the_estate(url: &str, rel: f64, what: &str) {
     let t = (to - 1_800_000).div_euclid(step) * step;
 
     let mut source = Prometheus::with(&spec, need, &env, fixed(t)).unwrap();
-    let updates = runtime().block_on(source.fetch()).unwrap();
+    let updates = common::runtime().block_on(source.fetch()).unwrap();
     let warnings: Vec<_> = updates
         .iter()
         .filter_map(|u| match u {
@@ -335,7 +329,7 @@ fn the_live_scrape_holds_the_estate_values_at_their_instants() {
     };
     let estate = Estate::new(seed());
     let to = number("OPSWALL_HISTORY_TO_MS");
-    let rt = runtime();
+    let rt = common::runtime();
     let http = reqwest::Client::new();
     for (url, rel, what) in [
         (prom, 0.0, "Prometheus"),
@@ -429,7 +423,7 @@ target = "{{instance}}"
         range_ms: 0,
         width_px: 1,
     };
-    let rt = runtime();
+    let rt = common::runtime();
     let deadline = Instant::now() + Duration::from_secs(90);
     let store = loop {
         let mut source = Prometheus::new(&spec, need).unwrap();
@@ -481,6 +475,23 @@ target = "{{instance}}"
     );
 }
 
+/// Fetches again every second until `ok` holds; fails after a minute.
+fn wait_until(what: &str, fetch: impl Fn() -> Store, ok: &dyn Fn(&Store) -> bool) -> Store {
+    let deadline = Instant::now() + Duration::from_mins(1);
+    loop {
+        let store = fetch();
+        if ok(&store) {
+            return store;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "after 60 s still not: {what}; alerts: {:#?}",
+            store.alerts()
+        );
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
 async fn get_json(http: &reqwest::Client, url: &str) -> serde_json::Value {
     let body = http
         .get(url)
@@ -525,28 +536,14 @@ fn alertmanager_alerts_with_silences_and_inhibitions() {
     };
     let estate = Estate::new(seed());
     let spec = shipped_source("sources-prometheus-sim.toml", "Alertmanager", &url);
-    let rt = runtime();
+    let rt = common::runtime();
     let http = reqwest::Client::new();
     let fetch = |rt: &tokio::runtime::Runtime| {
         let mut source = Alertmanager::with_env(&spec, &env).unwrap();
         let updates = rt.block_on(source.fetch()).unwrap();
         store_of(&spec.name, 15.0, updates)
     };
-    let wait_for = |what: &str, ok: &dyn Fn(&Store) -> bool| -> Store {
-        let deadline = Instant::now() + Duration::from_mins(1);
-        loop {
-            let store = fetch(&rt);
-            if ok(&store) {
-                return store;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "after 60 s still not: {what}; alerts: {:#?}",
-                store.alerts()
-            );
-            std::thread::sleep(Duration::from_secs(1));
-        }
-    };
+    let wait_for = |what: &str, ok: &dyn Fn(&Store) -> bool| wait_until(what, || fetch(&rt), ok);
     let by_name = |store: &Store, name: &str| {
         store
             .alerts()
@@ -690,7 +687,7 @@ fn zabbix_holds_the_estate_and_turns_problems_into_alerts() {
     let estate = Estate::new(seed());
     let to = number("OPSWALL_HISTORY_TO_MS");
     let step_s = number("OPSWALL_ZABBIX_STEP_S");
-    let rt = runtime();
+    let rt = common::runtime();
     let http = reqwest::Client::new();
 
     // With the API token, at the end of the loaded history.
@@ -788,21 +785,7 @@ fn zabbix_holds_the_estate_and_turns_problems_into_alerts() {
             .find(|a| a.target == "hx-ora/HX_DATA" && a.severity == Severity::Critical)
             .cloned()
     };
-    let wait = |what: &str, ok: &dyn Fn(&Store) -> bool| -> Store {
-        let deadline = Instant::now() + Duration::from_mins(1);
-        loop {
-            let s = live(&rt);
-            if ok(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "after 60 s still not: {what}; alerts {:#?}",
-                s.alerts()
-            );
-            std::thread::sleep(Duration::from_secs(1));
-        }
-    };
+    let wait = |what: &str, ok: &dyn Fn(&Store) -> bool| wait_until(what, || live(&rt), ok);
     // From a normal value (an earlier run may have left the problem open).
     zabbix_send(&host, &key, 50.0);
     wait("no problem before the breach", &|s| breach(s).is_none());

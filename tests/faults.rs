@@ -51,20 +51,27 @@ async fn fake_server(mode: Shared) -> SocketAddr {
             };
             let mode = *mode.lock().unwrap();
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let range = String::from_utf8_lossy(&head).contains("query_range");
-                answer(&mut sock, mode, range).await;
+                let Some(head) = read_head(&mut sock).await else {
+                    return;
+                };
+                answer(&mut sock, mode, head.contains("query_range")).await;
             });
         }
     });
     addr
+}
+
+/// Reads a request's head (up to the blank line); `None` if the peer left.
+async fn read_head(sock: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match sock.read(&mut buf).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
 }
 
 async fn answer(sock: &mut tokio::net::TcpStream, mode: Mode, range: bool) {
@@ -401,17 +408,11 @@ async fn recording_server(heads: Arc<Mutex<Vec<String>>>) -> SocketAddr {
             };
             let heads = heads.clone();
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let text = String::from_utf8_lossy(&head).into_owned();
-                let range = text.contains("query_range");
-                heads.lock().unwrap().push(text);
+                let Some(head) = read_head(&mut sock).await else {
+                    return;
+                };
+                let range = head.contains("query_range");
+                heads.lock().unwrap().push(head);
                 answer(&mut sock, Mode::Good, range).await;
             });
         }

@@ -28,14 +28,6 @@ use opswall::store::{Limits, Store, Update};
 
 const TOKEN: &str = "tok-SECRET-4711";
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
 fn env(var: &str) -> Option<String> {
     (var == "TEST_PLATFORM_TOKEN").then(|| TOKEN.to_owned())
 }
@@ -108,7 +100,7 @@ fn store_from(updates: Vec<Update>) -> Store {
 
 #[test]
 fn the_wall_fed_over_http_looks_the_same_as_the_wall_fed_in_process() {
-    let rt = runtime();
+    let rt = common::runtime();
     let updates = rt.block_on(async {
         let (addr, _p) = serve_sim(60.0).await;
         let mut source = Platform::with_env(&spec(&format!("http://{addr}"), ""), &env).unwrap();
@@ -153,7 +145,7 @@ fn the_wall_fed_over_http_looks_the_same_as_the_wall_fed_in_process() {
 
 #[test]
 fn an_alert_turned_into_a_ticket_over_http_shows_on_every_wall() {
-    let rt = runtime();
+    let rt = common::runtime();
     rt.block_on(async {
         let (t, alert) = instant_with_an_unticketed_warning();
         let (addr, _p) = serve_sim_at(15.0, t).await;
@@ -213,7 +205,7 @@ fn an_alert_turned_into_a_ticket_over_http_shows_on_every_wall() {
 
 #[test]
 fn the_duty_workstation_click_reaches_the_platform_through_the_scheduler() {
-    let rt = runtime();
+    let rt = common::runtime();
     rt.block_on(async {
         let (t, alert) = instant_with_an_unticketed_warning();
         let (addr, _platform) = serve_sim_at(15.0, t).await;
@@ -258,7 +250,7 @@ fn the_duty_workstation_click_reaches_the_platform_through_the_scheduler() {
 
 #[test]
 fn a_wrong_token_is_refused_and_never_echoed() {
-    let rt = runtime();
+    let rt = common::runtime();
     rt.block_on(async {
         let (addr, _p) = serve_sim(15.0).await;
         let s = spec(&format!("http://{addr}"), "");

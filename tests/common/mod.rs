@@ -67,3 +67,12 @@ pub fn single_panel(panel_toml: &str) -> String {
         "[wall]\ntitle = \"测试\"\ndesign = [960, 540]\ngrid = [1, 1]\ngap = 8\n\n[[page]]\nname = \"p\"\n\n[[page.panel]]\nat = [0, 0, 1, 1]\n{panel_toml}\n"
     )
 }
+
+/// A small Tokio runtime for tests that talk HTTP.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
