@@ -790,7 +790,12 @@ fn zabbix_holds_the_estate_and_turns_problems_into_alerts() {
     zabbix_send(&host, &key, 50.0);
     wait("no problem before the breach", &|s| breach(s).is_none());
     zabbix_send(&host, &key, 99.0);
-    let s = wait("the breach is a problem", &|s| breach(s).is_some());
+    // The problem and the item's latest value reach the API a moment apart.
+    let s = wait("the breach is a problem and the latest value", &|s| {
+        breach(s).is_some()
+            && s.latest("ora_tablespace_used_pct", "hx-ora/HX_DATA")
+                .is_some_and(|v| v.value == 99.0)
+    });
     let alert = breach(&s).unwrap();
     assert_eq!(alert.kpi.as_deref(), Some("ora_tablespace_used_pct"));
     assert_eq!(alert.system, "hx");

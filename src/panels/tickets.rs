@@ -75,29 +75,34 @@ pub fn priority_color(p: Priority) -> egui::Color32 {
 /// `blink_on` false hides a breached bar's fill (it flashes).
 pub fn clock_bar(p: &Painter, rect: Rect, c: &ClockView, blink_on: bool) {
     let color = clock_color(c.state);
-    let label = p.text(
-        rect.left_center(),
-        Align2::LEFT_CENTER,
-        c.kind.label_zh(),
+    let y = rect.center().y;
+    // The time left always shows, at the right; the label if it fits beside
+    // it; the bar in what is left between them.
+    let time = p.layout_no_wrap(c.text.clone(), theme::bold(size::SMALL), color);
+    let time_x = rect.max.x - time.size().x;
+    p.galley(pos2(time_x, y - time.size().y / 2.0), time, color);
+    let label = p.layout_no_wrap(
+        c.kind.label_zh().to_owned(),
         theme::font(size::SMALL),
         theme::TEXT_DIM,
     );
-    let text_w = 170.0;
-    p.text(
-        pos2(rect.max.x, rect.center().y),
-        Align2::RIGHT_CENTER,
-        &c.text,
-        theme::bold(size::SMALL),
-        color,
+    if rect.min.x + label.size().x + 8.0 > time_x {
+        return;
+    }
+    let label_right = rect.min.x + label.size().x;
+    p.galley(
+        pos2(rect.min.x, y - label.size().y / 2.0),
+        label,
+        theme::TEXT_DIM,
     );
-    if rect.width() < label.width() + text_w + 60.0 {
+    let bar = Rect::from_min_max(
+        pos2(label_right + 10.0, y - 8.0),
+        pos2(time_x.min(rect.max.x - 170.0) - 12.0, y + 8.0),
+    );
+    if bar.width() < 40.0 {
         // Too narrow for a bar: the label and the time left are what matter.
         return;
     }
-    let bar = Rect::from_min_max(
-        pos2(label.max.x + 10.0, rect.center().y - 8.0),
-        pos2(rect.max.x - text_w, rect.center().y + 8.0),
-    );
     p.rect_filled(bar, CornerRadius::same(3), theme::TRACK);
     let used = c.used.clamp(0.0, 1.0) as f32;
     if used > 0.0 && (blink_on || c.state != ClockState::Breached) {

@@ -366,7 +366,7 @@ impl Fetcher for Prometheus {
             }
             updates.push(Update::Samples {
                 source: self.name.clone(),
-                at_ms: start,
+                at_ms: now,
                 samples: mapped.samples,
             });
         }

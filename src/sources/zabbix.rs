@@ -698,7 +698,7 @@ impl Fetcher for Zabbix {
             debug!(source = %self.name, samples = samples.len(), "Zabbix history fetched");
             updates.push(Update::Samples {
                 source: self.name.clone(),
-                at_ms: from,
+                at_ms: now,
                 samples,
             });
         }

@@ -123,6 +123,11 @@ impl SourceState {
     }
 }
 
+/// What the header says of samples dropped as too far in the future.
+fn future_warning(n: usize) -> String {
+    format!("{n} 个样本的时间超前取数时间 5 分钟以上，已丢弃（检查数据源服务器的时钟）")
+}
+
 /// Limits that keep the store's memory flat over weeks.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -159,9 +164,8 @@ pub struct Series {
 impl Series {
     /// Appends a sample, keeping time order (a sample older than the newest
     /// one is inserted in place; an equal timestamp replaces the value).
-    // TODO(#3): a real source whose clock jumps ahead once would pin `newest`
-    // in the future and retention would then drop every correct sample; clamp
-    // samples to the source's fetch time plus a small skew when real sources land.
+    // Samples from the future never get here (see `MAX_FUTURE_SKEW_MS`): one
+    // would pin `newest` ahead and age every correct sample out.
     fn push(&mut self, sample: Sample, limits: &Limits) {
         match self.samples.back() {
             Some(last) if sample.t_ms < last.t_ms => {
@@ -237,8 +241,15 @@ pub struct Store {
     /// The routine, from whichever source reported it last.
     routine: Routine,
     sources: BTreeMap<String, SourceState>,
+    /// Samples of each source's last batch dropped as too far in the future.
+    future_dropped: BTreeMap<String, usize>,
     generation: u64,
 }
+
+/// How far past its update's instant a sample may lie (a server's clock a
+/// little ahead of the wall's). Later samples are dropped and the source
+/// warns: one wrong clock must not pin a series in the future.
+pub const MAX_FUTURE_SKEW_MS: i64 = 5 * 60_000;
 
 impl Store {
     pub fn new(limits: Limits) -> Store {
@@ -277,15 +288,29 @@ impl Store {
             }
             Update::Notice { .. } => {}
             Update::Warning { source, message } => {
-                self.source_mut(&source).warning = message;
+                let future = self.future_dropped.get(&source).copied().unwrap_or(0);
+                self.source_mut(&source).warning =
+                    message.or_else(|| (future > 0).then(|| future_warning(future)));
             }
             Update::Samples {
                 source,
                 at_ms,
                 samples,
             } => {
+                let mut future = 0;
+                let batch = samples.len();
                 for (key, sample) in samples {
+                    if sample.t_ms > at_ms.saturating_add(MAX_FUTURE_SKEW_MS) {
+                        future += 1;
+                        continue;
+                    }
                     self.push_sample(&source, key, sample);
+                }
+                if batch > 0 {
+                    self.future_dropped.insert(source.clone(), future);
+                    if future > 0 {
+                        self.source_mut(&source).warning = Some(future_warning(future));
+                    }
                 }
                 self.mark_ok(&source, at_ms);
             }
@@ -584,5 +609,52 @@ mod tests {
         assert!(store.is_stale(60.0, "cpu", "nope", 0));
         assert!(store.source("sim").unwrap().is_stale(31_001));
         assert!(!store.source("sim").unwrap().is_stale(31_000));
+    }
+
+    #[test]
+    fn a_sample_from_the_future_is_dropped_and_the_source_warns() {
+        let mut store = Store::new(Limits::default());
+        store.register_source("prom", 15.0);
+        let t = 1_796_264_400_000;
+        store.apply(samples("prom", t, &[("cpu", "h1", 40.0)]));
+        // A server clock 10 minutes ahead: its sample must not pin the series.
+        let ahead = Update::Samples {
+            source: "prom".into(),
+            at_ms: t + 15_000,
+            samples: vec![(
+                SeriesKey::new("cpu", "h1"),
+                Sample {
+                    t_ms: t + 15_000 + 600_000,
+                    value: 99.0,
+                },
+            )],
+        };
+        store.apply(ahead);
+        store.apply(Update::Warning {
+            source: "prom".into(),
+            message: None,
+        });
+        assert_eq!(store.latest("cpu", "h1").unwrap().value, 40.0);
+        let warning = store.source("prom").unwrap().warning.clone().unwrap();
+        assert!(warning.contains("时钟"), "{warning}");
+        // A little ahead is clock skew and is kept; the warning goes.
+        store.apply(samples("prom", t + 30_000, &[("cpu", "h1", 41.0)]));
+        store.apply(Update::Samples {
+            source: "prom".into(),
+            at_ms: t + 45_000,
+            samples: vec![(
+                SeriesKey::new("cpu", "h1"),
+                Sample {
+                    t_ms: t + 45_000 + 60_000,
+                    value: 42.0,
+                },
+            )],
+        });
+        store.apply(Update::Warning {
+            source: "prom".into(),
+            message: None,
+        });
+        assert_eq!(store.latest("cpu", "h1").unwrap().value, 42.0);
+        assert_eq!(store.source("prom").unwrap().warning, None);
     }
 }
