@@ -492,18 +492,14 @@ fn wait_until(what: &str, fetch: impl Fn() -> Store, ok: &dyn Fn(&Store) -> bool
     }
 }
 
+/// Sends a request; its answer must succeed and be JSON.
+async fn json_of(request: reqwest::RequestBuilder) -> serde_json::Value {
+    let response = request.send().await.unwrap().error_for_status().unwrap();
+    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+}
+
 async fn get_json(http: &reqwest::Client, url: &str) -> serde_json::Value {
-    let body = http
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    serde_json::from_slice(&body).unwrap()
+    json_of(http.get(url)).await
 }
 
 async fn post_json(
@@ -512,19 +508,11 @@ async fn post_json(
     content_type: &str,
     body: &serde_json::Value,
 ) -> serde_json::Value {
-    let body = http
+    let request = http
         .post(url)
         .header("Content-Type", content_type)
-        .body(serde_json::to_vec(body).unwrap())
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    serde_json::from_slice(&body).unwrap()
+        .body(serde_json::to_vec(body).unwrap());
+    json_of(request).await
 }
 
 /// Alerts that the real Prometheus's rules fire, through Alertmanager:
@@ -747,6 +735,30 @@ fn zabbix_holds_the_estate_and_turns_problems_into_alerts() {
         checked >= series * per_series * 9 / 10,
         "{checked} samples for {series} series"
     );
+
+    // Without a targets file, host groups are the systems; a host-group
+    // filter keeps only its hosts.
+    let mut bare = spec.clone();
+    bare.targets_file = None;
+    bare.backfill_h = 0.0;
+    bare.host_groups = vec!["电子税务局".into()];
+    let mut source = Zabbix::with(&bare, &env, fixed(to)).unwrap();
+    let by_groups = store_of(&spec.name, 60.0, rt.block_on(source.fetch()).unwrap());
+    let inv = by_groups.inventory();
+    assert_eq!(
+        inv.systems
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["电子税务局"]
+    );
+    let tbs = inv.target("etax-ora/ETAX_DATA").unwrap();
+    assert_eq!(tbs.kind, TargetKind::Tablespace);
+    assert_eq!(tbs.parent.as_deref(), Some("etax-ora"));
+    assert_eq!(inv.system_name(&tbs.system), "电子税务局");
+    assert_eq!(inv.target("etax-db01").unwrap().kind, TargetKind::Host);
+    assert!(inv.target("hx-ora").is_none(), "a host outside the group");
+    assert!(inv.targets.iter().all(|t| t.id.starts_with("etax-")));
 
     // The same with user and password (user.login).
     let login = spec_with_login(&spec);
