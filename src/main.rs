@@ -754,7 +754,10 @@ fn bench(layout: Option<&Path>, frames: usize, seed: u64, json: bool) -> Result<
         s.fetches_during_frames,
         s.fetch_median_ms
     );
-    println!("  applying one fetch to the store: {:.1} ms", s.apply_ms);
+    println!(
+        "  applying one fetch to the store: {:.1} ms over {} frames, the longest {:.1} ms",
+        s.apply_ms, s.apply_frames, s.apply_frame_max_ms
+    );
     println!("peak RSS: {:.0} MB", report.peak_rss_mb);
     Ok(())
 }

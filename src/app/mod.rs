@@ -35,6 +35,10 @@ pub fn wake(ctx: &egui::Context) {
 /// Updates applied per frame at most, so a burst cannot stall a frame.
 const MAX_UPDATES_PER_FRAME: usize = 256;
 
+/// Samples applied per frame at most: a long history read is spread over a
+/// few frames instead of stalling one (see `store::SAMPLES_PER_UPDATE`).
+pub const MAX_SAMPLES_PER_FRAME: usize = 40_000;
+
 /// A screenshot to take after a delay, then quit (for checking the real window).
 #[derive(Clone, Debug)]
 pub struct ScreenshotPlan {
@@ -111,17 +115,27 @@ impl WallApp {
         }
     }
 
-    fn drain_updates(&mut self, now_s: f64) {
+    /// Applies waiting updates, up to a budget per frame; true when some
+    /// are left for the next frame.
+    fn drain_updates(&mut self, now_s: f64) -> bool {
+        let mut samples = 0;
         for _ in 0..MAX_UPDATES_PER_FRAME {
+            if samples >= MAX_SAMPLES_PER_FRAME {
+                break;
+            }
             match self.cfg.updates.try_recv() {
                 Ok(crate::store::Update::Notice { source, message }) => {
                     info!(%source, %message, "source notice");
                     self.notice = Some((format!("{source}：{message}"), now_s + 8.0));
                 }
-                Ok(update) => self.cfg.store.apply(update),
-                Err(_) => break,
+                Ok(update) => {
+                    samples += update.sample_count();
+                    self.cfg.store.apply(update);
+                }
+                Err(_) => return false,
             }
         }
+        !self.cfg.updates.is_empty()
     }
 
     /// Reloads the layout after its file changed; a broken file keeps the old layout.
@@ -285,7 +299,9 @@ impl eframe::App for WallApp {
             self.frames = 0;
             self.frames_logged_at_s = now_s;
         }
-        self.drain_updates(now_s);
+        if self.drain_updates(now_s) {
+            wake(ui.ctx());
+        }
         self.reload_layout();
         self.handle_keys(ui, now_s);
         let until_next_page = self.rotate(now_s);

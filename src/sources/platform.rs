@@ -72,24 +72,21 @@ impl Platform {
         Ok((at, items))
     }
 
-    fn samples(&self, at_ms: TimestampMs, wire: Vec<WireSample>) -> Update {
-        Update::Samples {
-            source: self.name.clone(),
-            at_ms,
-            samples: wire
-                .into_iter()
-                .filter(|s| s.value.is_finite())
-                .map(|s| {
-                    (
-                        SeriesKey::new(s.kpi, s.target),
-                        Sample {
-                            t_ms: s.t_ms,
-                            value: s.value,
-                        },
-                    )
-                })
-                .collect(),
-        }
+    fn samples(&self, at_ms: TimestampMs, wire: Vec<WireSample>) -> Vec<Update> {
+        let samples = wire
+            .into_iter()
+            .filter(|s| s.value.is_finite())
+            .map(|s| {
+                (
+                    SeriesKey::new(s.kpi, s.target),
+                    Sample {
+                        t_ms: s.t_ms,
+                        value: s.value,
+                    },
+                )
+            })
+            .collect();
+        Update::sample_batches(&self.name, at_ms, samples)
     }
 
     async fn tickets(&self) -> Result<Update, FetchError> {
@@ -138,7 +135,7 @@ impl Fetcher for Platform {
             loop {
                 let next = page.next.take();
                 let at = page.items.last().map_or(page.at_ms, |s| s.t_ms);
-                updates.push(self.samples(at, std::mem::take(&mut page.items)));
+                updates.extend(self.samples(at, std::mem::take(&mut page.items)));
                 let Some(cursor) = next else { break };
                 pages += 1;
                 if pages > MAX_PAGES * 10 {
@@ -152,7 +149,7 @@ impl Fetcher for Platform {
             info!(source = %self.name, pages, "history fetched");
         }
         let (at, latest) = self.all::<WireSample>(paths::LATEST, &[]).await?;
-        updates.push(self.samples(at, latest));
+        updates.extend(self.samples(at, latest));
         let (at, alerts) = self.all::<Alert>(paths::ALERTS, &[]).await?;
         updates.push(Update::Alerts {
             source: self.name.clone(),

@@ -364,11 +364,7 @@ impl Fetcher for Prometheus {
             if mapped.ok == 0 && !mapped.errors.is_empty() {
                 return Err(all_failed(mapped.errors));
             }
-            updates.push(Update::Samples {
-                source: self.name.clone(),
-                at_ms: now,
-                samples: mapped.samples,
-            });
+            updates.extend(Update::sample_batches(&self.name, now, mapped.samples));
         }
 
         let results = self
@@ -388,11 +384,7 @@ impl Fetcher for Prometheus {
             );
             self.inventory_sent = true;
         }
-        updates.push(Update::Samples {
-            source: self.name.clone(),
-            at_ms: now,
-            samples: mapped.samples,
-        });
+        updates.extend(Update::sample_batches(&self.name, now, mapped.samples));
         updates.push(Update::Warning {
             source: self.name.clone(),
             message: partial(&mapped.errors, self.kpis.len()),

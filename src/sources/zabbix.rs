@@ -696,11 +696,7 @@ impl Fetcher for Zabbix {
         if let Some(from) = from {
             let samples = self.history(&mapped, from, now).await?;
             debug!(source = %self.name, samples = samples.len(), "Zabbix history fetched");
-            updates.push(Update::Samples {
-                source: self.name.clone(),
-                at_ms: now,
-                samples,
-            });
+            updates.extend(Update::sample_batches(&self.name, now, samples));
         }
 
         let mut latest = Vec::new();
@@ -721,11 +717,7 @@ impl Fetcher for Zabbix {
                 ));
             }
         }
-        updates.push(Update::Samples {
-            source: self.name.clone(),
-            at_ms: now,
-            samples: latest,
-        });
+        updates.extend(Update::sample_batches(&self.name, now, latest));
         let alerts = if hosts.is_empty() {
             Vec::new()
         } else {

@@ -65,7 +65,45 @@ pub enum Update {
     },
 }
 
+/// Samples in one update at most: the UI applies a bounded number of samples
+/// per frame, so a long history read is spread over frames.
+pub const SAMPLES_PER_UPDATE: usize = 20_000;
+
 impl Update {
+    /// `samples` as one or more `Samples` updates of at most
+    /// [`SAMPLES_PER_UPDATE`] each (one, empty, when there are none: it still
+    /// says the source answered).
+    pub fn sample_batches(
+        source: &str,
+        at_ms: TimestampMs,
+        mut samples: Vec<(SeriesKey, Sample)>,
+    ) -> Vec<Update> {
+        let mut out = Vec::with_capacity(samples.len() / SAMPLES_PER_UPDATE + 1);
+        while samples.len() > SAMPLES_PER_UPDATE {
+            let rest = samples.split_off(SAMPLES_PER_UPDATE);
+            out.push(Update::Samples {
+                source: source.to_owned(),
+                at_ms,
+                samples,
+            });
+            samples = rest;
+        }
+        out.push(Update::Samples {
+            source: source.to_owned(),
+            at_ms,
+            samples,
+        });
+        out
+    }
+
+    /// The number of samples the update carries.
+    pub fn sample_count(&self) -> usize {
+        match self {
+            Update::Samples { samples, .. } => samples.len(),
+            _ => 0,
+        }
+    }
+
     /// The source the update came from.
     pub fn source(&self) -> &str {
         match self {
@@ -656,5 +694,30 @@ mod tests {
         });
         assert_eq!(store.latest("cpu", "h1").unwrap().value, 42.0);
         assert_eq!(store.source("prom").unwrap().warning, None);
+    }
+
+    #[test]
+    fn big_sample_sets_travel_in_bounded_updates() {
+        let many: Vec<_> = (0..45_000)
+            .map(|i| {
+                (
+                    SeriesKey::new("cpu", format!("h{}", i % 7)),
+                    Sample {
+                        t_ms: i64::from(i) * 1_000,
+                        value: 1.0,
+                    },
+                )
+            })
+            .collect();
+        let sizes: Vec<_> = Update::sample_batches("prom", 0, many)
+            .iter()
+            .map(Update::sample_count)
+            .collect();
+        assert_eq!(sizes, [SAMPLES_PER_UPDATE, SAMPLES_PER_UPDATE, 5_000]);
+        // None still says the source answered.
+        let none = Update::sample_batches("prom", 7, Vec::new());
+        assert!(
+            matches!(&none[..], [Update::Samples { at_ms: 7, samples, .. }] if samples.is_empty())
+        );
     }
 }
