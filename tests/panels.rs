@@ -81,3 +81,32 @@ fn every_page_draws_with_stale_data_and_no_missing_glyph() {
         h.run_steps(1);
     }
 }
+
+#[test]
+fn a_health_rate_over_silent_targets_says_it_does_not_know() {
+    let f = fixture();
+    let layout = f.layout(&single_panel(
+        "kind = \"stat\"\ntitle = \"服务器健康率\"\nmetric = \"healthy_pct\"\ntargets = \"host\"",
+    ));
+    let panel = &layout.pages[0].panels[0];
+    let fresh = Ctx::at_rest(&f.store, &f.catalog, &f.sla, &layout, at_ms());
+    let Model::Stat(m) = panels::state(panel, &fresh).shows else {
+        panic!("not a stat")
+    };
+    let pct = m.reading.value.unwrap();
+    assert!((50.0..=100.0).contains(&pct), "{pct}");
+
+    // An hour without data: every host is unknown, so no share is claimed.
+    let later = Ctx {
+        now_ms: at_ms() + 3_600_000,
+        ..fresh
+    };
+    let state = panels::state(panel, &later);
+    let Model::Stat(m) = &state.shows else {
+        panic!("not a stat")
+    };
+    assert_eq!(m.text, "—");
+    assert_eq!(m.reading.value, None);
+    assert_eq!(state.severity, Severity::Unknown);
+    assert!(m.label.contains("未知 43"), "{}", m.label);
+}

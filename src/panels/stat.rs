@@ -248,34 +248,48 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
         }
         Metric::UnhealthyTargets | Metric::HealthyPct => {
             let targets = cx.targets(b.target_kind, &b.systems);
-            let total = targets.len().max(1) as f64;
-            let bad = targets
-                .iter()
-                .filter(|t| {
-                    target_severity(cx.store, cx.catalog, t, cx.now_ms) >= Severity::Warning
-                })
-                .count() as f64;
+            let (mut bad, mut unknown) = (0usize, 0usize);
+            for t in &targets {
+                match target_severity(cx.store, cx.catalog, t, cx.now_ms) {
+                    Severity::Warning | Severity::Critical => bad += 1,
+                    Severity::Unknown => unknown += 1,
+                    Severity::Normal => {}
+                }
+            }
+            // Targets whose state is unknown (no data, or stale) are neither
+            // healthy nor not: they leave the share and are counted apart.
+            let known = targets.len() - unknown;
+            let mut label = format!("{}个对象", targets.len());
+            if unknown > 0 {
+                let _ = write!(label, " · 未知 {unknown}");
+            }
             if metric == Metric::HealthyPct {
-                let pct = 100.0 * (total - bad) / total;
-                let sev = if pct < 90.0 {
-                    Severity::Critical
-                } else if pct < 98.0 {
-                    Severity::Warning
+                if known == 0 {
+                    (f64::NAN, Severity::Unknown, "%", label)
                 } else {
-                    Severity::Normal
-                };
-                (pct, sev, "%", format!("{}个对象", targets.len()))
+                    let pct = 100.0 * (known - bad) as f64 / known as f64;
+                    let sev = if pct < 90.0 {
+                        Severity::Critical
+                    } else if pct < 98.0 {
+                        Severity::Warning
+                    } else {
+                        Severity::Normal
+                    };
+                    (pct, sev, "%", label)
+                }
             } else {
-                let sev = if bad > 0.0 {
+                let sev = if bad > 0 {
                     Severity::Warning
                 } else {
                     Severity::Normal
                 };
-                (bad, sev, "个", format!("共{}个对象", targets.len()))
+                (bad as f64, sev, "个", format!("共{label}"))
             }
         }
     };
-    let text = if unit == "%" {
+    let text = if value.is_nan() {
+        "—".to_owned()
+    } else if unit == "%" {
         format!("{value:.1}")
     } else {
         format!("{value:.0}")
@@ -283,14 +297,14 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
     StatModel {
         label,
         reading: Reading {
-            value: Some(value),
+            value: value.is_finite().then_some(value),
             stale: alerts_stale,
             age_s: None,
             severity,
         },
         text,
         unit: unit.to_owned(),
-        severity: if alerts_stale {
+        severity: if alerts_stale || value.is_nan() {
             Severity::Unknown
         } else {
             severity
