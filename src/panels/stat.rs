@@ -303,7 +303,7 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
             severity,
         },
         text,
-        unit: unit.to_owned(),
+        unit: if value.is_nan() { "" } else { unit }.to_owned(),
         severity: if alerts_stale || value.is_nan() {
             Severity::Unknown
         } else {
