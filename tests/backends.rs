@@ -543,9 +543,10 @@ fn alertmanager_alerts_with_silences_and_inhibitions() {
     let store = wait_for("CiNodeUp and the inhibited alert are there", &|s| {
         by_name(s, "ci-node").is_some() && by_name(s, "CiInhibitedByWatchdog").is_some()
     });
-    let watchdog = by_name(&store, "OpswallWatchdog").unwrap();
-    assert_eq!(watchdog.severity, Severity::Normal);
-    assert_eq!(watchdog.message, "监控链路正常");
+    // The watchdog is there, so the pipeline is whole: no warning, and the
+    // heartbeat itself is not listed as an alert.
+    assert!(store.alerts().iter().all(|a| a.target != "OpswallWatchdog"));
+    assert_eq!(store.source(&spec.name).unwrap().warning, None);
     let node = by_name(&store, "ci-node").unwrap();
     assert_eq!(node.severity, Severity::Warning);
     assert_eq!(node.system, prometheus::UNASSIGNED);
@@ -597,7 +598,15 @@ fn alertmanager_alerts_with_silences_and_inhibitions() {
     assert_eq!(node.owner.as_deref(), Some("值班员张伟"));
     assert!(node.acknowledged);
     // Others are not touched.
-    assert_eq!(by_name(&store, "OpswallWatchdog").unwrap().muted, None);
+    assert_eq!(
+        store
+            .alerts()
+            .iter()
+            .find(|a| a.target == "CiInhibitedByWatchdog")
+            .unwrap()
+            .muted,
+        Some(Muted::Inhibited)
+    );
 
     // Expiring the silence brings it back.
     rt.block_on(async {
@@ -620,6 +629,23 @@ fn alertmanager_alerts_with_silences_and_inhibitions() {
         by_name(s, "ci-node").is_some_and(|a| a.muted.is_none())
     });
     assert_eq!(by_name(&store, "ci-node").unwrap().owner, None);
+
+    // A watchdog that never fires: the alerts still come, with a warning
+    // that they cannot be trusted to be complete.
+    let mut lost = spec.clone();
+    lost.watchdog = Some("NoSuchWatchdog".into());
+    let mut source = Alertmanager::with_env(&lost, &env).unwrap();
+    let store = store_of(&lost.name, 15.0, rt.block_on(source.fetch()).unwrap());
+    assert!(by_name(&store, "ci-node").is_some());
+    assert!(
+        by_name(&store, "OpswallWatchdog").is_some(),
+        "only the configured watchdog is hidden"
+    );
+    let warning = store.source(&lost.name).unwrap().warning.clone().unwrap();
+    assert!(
+        warning.contains("NoSuchWatchdog") && warning.contains("告警链路"),
+        "{warning}"
+    );
 }
 
 /// A JSON-RPC call to Zabbix with the token, for what the test itself does.

@@ -5,7 +5,7 @@
 //! makes one design pixel one point, so text is rasterised at its final
 //! size and stays crisp (no bitmap scaling).
 
-use egui::{Align2, CornerRadius, Rect, Ui, Vec2, pos2, vec2};
+use egui::{Align2, CornerRadius, Pos2, Rect, Ui, Vec2, pos2, vec2};
 
 use super::theme::{self, size};
 use crate::layout::{Layout, LayoutError, Panel, ScaleMode};
@@ -168,7 +168,9 @@ pub fn notice_ui(ui: &Ui, canvas: Rect, text: &str) {
     p.galley(rect.min + vec2(24.0, 12.0), galley, theme::BACKGROUND);
 }
 
-/// The banner shown while a data source is down.
+/// The banners at the foot of the wall: red while a data source is down,
+/// amber while one answers only in part (some queries failing, a missing
+/// watchdog alert), each saying which and why.
 pub fn sources_down_ui(ui: &Ui, canvas: Rect, cx: &Ctx<'_>) {
     let down: Vec<String> = cx
         .store
@@ -176,21 +178,29 @@ pub fn sources_down_ui(ui: &Ui, canvas: Rect, cx: &Ctx<'_>) {
         .filter(|s| s.error.is_some() && s.is_stale(cx.now_ms))
         .map(|s| format!("{}：{}", s.name, s.error.as_deref().unwrap_or("")))
         .collect();
-    if down.is_empty() {
-        return;
+    let partial: Vec<String> = cx
+        .store
+        .sources()
+        .filter(|s| s.error.is_none() || !s.is_stale(cx.now_ms))
+        .filter_map(|s| Some(format!("{}：{}", s.name, s.warning.as_deref()?)))
+        .collect();
+    let mut y = canvas.max.y - 60.0;
+    if !down.is_empty() {
+        let text = format!("数据源中断，面板显示最后一次数据：{}", down.join("；"));
+        banner(ui, pos2(canvas.center().x, y), text, theme::CRITICAL);
+        y -= 56.0;
     }
-    let text = format!("数据源中断，面板显示最后一次数据：{}", down.join("；"));
+    if !partial.is_empty() {
+        let text = format!("数据不全：{}", partial.join("；"));
+        banner(ui, pos2(canvas.center().x, y), text, theme::AMBER);
+    }
+}
+
+fn banner(ui: &Ui, center: Pos2, text: String, color: egui::Color32) {
     let p = ui.painter();
     let galley = p.layout_no_wrap(text, theme::font(size::BODY), theme::TEXT);
-    let rect = Rect::from_center_size(
-        pos2(canvas.center().x, canvas.max.y - 60.0),
-        galley.size() + vec2(48.0, 20.0),
-    );
-    p.rect_filled(
-        rect,
-        CornerRadius::same(8),
-        theme::faded(theme::CRITICAL, 0.9),
-    );
+    let rect = Rect::from_center_size(center, galley.size() + vec2(48.0, 20.0));
+    p.rect_filled(rect, CornerRadius::same(8), theme::faded(color, 0.9));
     p.galley(rect.min + vec2(24.0, 10.0), galley, theme::TEXT);
 }
 

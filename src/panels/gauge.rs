@@ -99,7 +99,12 @@ pub fn model(panel: &Panel, cx: &Ctx<'_>) -> GaugeModel {
             (Some(k), Some(v)) => k.format_value(v),
             _ => "—".to_owned(),
         },
-        unit,
+        // No unit beside the dash of a missing value.
+        unit: if reading.value.is_some() {
+            unit
+        } else {
+            String::new()
+        },
         severity: reading.severity,
         reading,
         min,

@@ -258,13 +258,14 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
             }
             // Targets whose state is unknown (no data, or stale) are neither
             // healthy nor not: they leave the share and are counted apart.
+            // Over fewer than half the targets a share would mislead.
             let known = targets.len() - unknown;
             let mut label = format!("{}个对象", targets.len());
             if unknown > 0 {
                 let _ = write!(label, " · 未知 {unknown}");
             }
             if metric == Metric::HealthyPct {
-                if known == 0 {
+                if known == 0 || known * 2 < targets.len() {
                     (f64::NAN, Severity::Unknown, "%", label)
                 } else {
                     let pct = 100.0 * (known - bad) as f64 / known as f64;

@@ -63,6 +63,8 @@ pub struct Alertmanager {
     target_templates: Vec<String>,
     /// Systems of targets, from the targets file.
     inventory: Inventory,
+    /// The always-firing alert whose absence means the pipeline is broken.
+    watchdog: Option<String>,
     clock: super::prometheus::Clock,
 }
 
@@ -83,6 +85,7 @@ impl Alertmanager {
             system_label: spec.system_label.clone(),
             target_templates: spec.alert_target.clone(),
             inventory,
+            watchdog: spec.watchdog.clone(),
             clock: std::sync::Arc::new(|| chrono::Utc::now().timestamp_millis()),
         })
     }
@@ -167,18 +170,37 @@ impl Fetcher for Alertmanager {
             .filter(|s| s.status.state == "active")
             .map(|s| (s.id, s.created_by))
             .collect();
+        // Alertmanager answering says nothing of the rules behind it: when
+        // the always-firing alert is gone, "no alerts" cannot be trusted.
+        let watchdog_missing = self.watchdog.as_ref().filter(|w| {
+            !raw.iter()
+                .any(|a| a.labels.get("alertname").is_some_and(|n| n == *w))
+        });
+        let warning = watchdog_missing.map(|w| {
+            format!("看门狗告警 {w} 未收到：告警链路（规则、Prometheus）可能中断，告警不全")
+        });
+        // The watchdog is a heartbeat, not an alert: it is not listed.
         let mut alerts: Vec<Alert> = raw
             .into_iter()
+            .filter(|a| {
+                self.watchdog.is_none() || a.labels.get("alertname") != self.watchdog.as_ref()
+            })
             .take(MAX_ALERTS)
             .filter_map(|a| self.alert(a, &owners))
             .collect();
         alerts.sort_by(|a, b| a.id.cmp(&b.id));
         let at_ms: TimestampMs = (self.clock)();
-        Ok(vec![Update::Alerts {
-            source: self.name.clone(),
-            at_ms,
-            alerts,
-        }])
+        Ok(vec![
+            Update::Alerts {
+                source: self.name.clone(),
+                at_ms,
+                alerts,
+            },
+            Update::Warning {
+                source: self.name.clone(),
+                message: warning,
+            },
+        ])
     }
 }
 

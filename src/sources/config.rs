@@ -140,6 +140,9 @@ pub struct SourceSpec {
     pub system_label: String,
     /// Host groups whose hosts the wall shows (Zabbix); all when empty.
     pub host_groups: Vec<String>,
+    /// The always-firing alert (Alertmanager): when it is missing, the
+    /// alerting pipeline behind Alertmanager is broken and the wall says so.
+    pub watchdog: Option<String>,
 }
 
 /// A sources file, checked.
@@ -172,6 +175,7 @@ impl SourcesFile {
                 alert_target: Vec::new(),
                 system_label: "system".into(),
                 host_groups: Vec::new(),
+                watchdog: None,
             }],
         }
     }
@@ -228,6 +232,8 @@ struct RawSource {
     system_label: Option<String>,
     #[serde(default)]
     host_groups: Vec<String>,
+    #[serde(default)]
+    watchdog: Option<Spanned<String>>,
     #[serde(default)]
     kpi: Vec<Spanned<RawKpi>>,
 }
@@ -402,6 +408,19 @@ pub fn parse(
             }
             p
         });
+        if let Some(w) = &r.watchdog {
+            if kind != SourceKind::Alertmanager {
+                err(
+                    w.span().start,
+                    format!(
+                        "`watchdog` is for alertmanager sources, not `{}`",
+                        kind.key()
+                    ),
+                );
+            } else if w.get_ref().trim().is_empty() {
+                err(w.span().start, "`watchdog` names no alert".to_owned());
+            }
+        }
         let default_target = r.target.clone().unwrap_or_else(|| {
             if kind == SourceKind::Zabbix {
                 "{host}"
@@ -498,6 +517,7 @@ pub fn parse(
             }),
             system_label: r.system_label.clone().unwrap_or_else(|| "system".into()),
             host_groups: r.host_groups.clone(),
+            watchdog: r.watchdog.as_ref().map(|w| w.get_ref().trim().to_owned()),
         });
     }
     if errors.is_empty() {
@@ -622,6 +642,24 @@ mod tests {
             }
         );
         assert!(!f.only_sim());
+    }
+
+    #[test]
+    fn a_watchdog_belongs_to_alertmanager() {
+        let ok = parse_str(
+            "[[source]]\nname = \"am\"\nkind = \"alertmanager\"\nurl = \"http://127.0.0.1:9093\"\nwatchdog = \"Watchdog\"\n",
+        )
+        .unwrap();
+        assert_eq!(ok.sources[0].watchdog.as_deref(), Some("Watchdog"));
+        let errors = parse_str(
+            "[[source]]\nname = \"z\"\nkind = \"platform\"\nurl = \"http://127.0.0.1:1\"\nwatchdog = \"Watchdog\"\n",
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(
+            errors.contains("s.toml:5: `watchdog` is for alertmanager sources"),
+            "{errors}"
+        );
     }
 
     #[test]
