@@ -762,6 +762,14 @@ fn zabbix_holds_the_estate_and_turns_problems_into_alerts() {
         "{checked} samples for {series} series"
     );
 
+    // History read in small pages (by time) gives every sample all the same.
+    let mut source = Zabbix::with(&spec, &env, fixed(to))
+        .unwrap()
+        .with_history_rows_per_call(997);
+    let paged = store_of(&spec.name, 60.0, rt.block_on(source.fetch()).unwrap());
+    assert_eq!(paged.series_count(), store.series_count());
+    assert_eq!(paged.sample_count(), store.sample_count());
+
     // Without a targets file, host groups are the systems; a host-group
     // filter keeps only its hosts.
     let mut bare = spec.clone();

@@ -29,6 +29,9 @@ use crate::store::Update;
 /// Items per `history.get` call, and rows per call at most.
 const HISTORY_ITEMS_PER_CALL: usize = 50;
 const HISTORY_ROWS_PER_CALL: usize = 100_000;
+
+/// `history.get` calls per chunk of items at most (paged by time).
+const HISTORY_PAGES: usize = 100;
 /// Problems read per fetch at most, newest first.
 const MAX_PROBLEMS: usize = 2_000;
 /// Hosts and items taken at most.
@@ -207,6 +210,8 @@ pub struct Zabbix {
     inventory: Option<Inventory>,
     last_ok_ms: Option<TimestampMs>,
     next_id: u64,
+    /// Rows asked for per `history.get` call.
+    history_rows: usize,
 }
 
 impl Zabbix {
@@ -243,7 +248,15 @@ impl Zabbix {
             inventory: None,
             last_ok_ms: None,
             next_id: 0,
+            history_rows: HISTORY_ROWS_PER_CALL,
         })
+    }
+
+    /// Asks `history.get` for this many rows a call (small pages in tests).
+    #[must_use]
+    pub fn with_history_rows_per_call(mut self, rows: usize) -> Zabbix {
+        self.history_rows = rows.max(1);
+        self
     }
 
     /// One JSON-RPC call; logs in first, and again once if the session ended.
@@ -480,28 +493,55 @@ impl Zabbix {
                 .map(|m| m.item.itemid.clone())
                 .collect();
             for chunk in ids.chunks(HISTORY_ITEMS_PER_CALL) {
-                let rows: Vec<HistoryRow> = self
-                    .call("history.get", json!({"output": ["itemid", "clock", "value"], "history": value_type.parse::<u8>().unwrap_or(0),
-                        "itemids": chunk, "time_from": from_ms.div_euclid(1000), "time_till": to_ms.div_euclid(1000),
-                        "sortfield": "clock", "sortorder": "ASC", "limit": HISTORY_ROWS_PER_CALL}))
-                    .await?;
-                for row in rows {
-                    let (Some(m), Ok(clock), Ok(value)) = (
-                        by_id.get(row.itemid.as_str()),
-                        row.clock.parse::<i64>(),
-                        row.value.parse::<f64>(),
-                    ) else {
-                        continue;
-                    };
-                    if value.is_finite() {
-                        samples.push((
-                            SeriesKey::new(m.kpi.clone(), m.target.clone()),
-                            Sample {
-                                t_ms: clock * 1000,
-                                value,
-                            },
-                        ));
+                // Paged by time: the next call starts at the last second seen,
+                // whose rows are skipped when they come again.
+                let mut time_from = from_ms.div_euclid(1000);
+                let mut last_second: HashSet<(String, String)> = HashSet::new();
+                for _ in 0..HISTORY_PAGES {
+                    let rows: Vec<HistoryRow> = self
+                        .call("history.get", json!({"output": ["itemid", "clock", "value"], "history": value_type.parse::<u8>().unwrap_or(0),
+                            "itemids": chunk, "time_from": time_from, "time_till": to_ms.div_euclid(1000),
+                            "sortfield": "clock", "sortorder": "ASC", "limit": self.history_rows}))
+                        .await?;
+                    let full = rows.len() >= self.history_rows;
+                    let before = samples.len();
+                    let mut new_rows = 0;
+                    let mut next_second = HashSet::new();
+                    let last_clock = rows.last().map(|r| r.clock.clone());
+                    for row in rows {
+                        if last_second.contains(&(row.itemid.clone(), row.clock.clone())) {
+                            continue;
+                        }
+                        new_rows += 1;
+                        if Some(&row.clock) == last_clock.as_ref() {
+                            next_second.insert((row.itemid.clone(), row.clock.clone()));
+                        }
+                        let (Some(m), Ok(clock), Ok(value)) = (
+                            by_id.get(row.itemid.as_str()),
+                            row.clock.parse::<i64>(),
+                            row.value.parse::<f64>(),
+                        ) else {
+                            continue;
+                        };
+                        if value.is_finite() {
+                            samples.push((
+                                SeriesKey::new(m.kpi.clone(), m.target.clone()),
+                                Sample {
+                                    t_ms: clock * 1000,
+                                    value,
+                                },
+                            ));
+                        }
                     }
+                    debug!(source = %self.name, rows = samples.len() - before, "history page");
+                    let Some(clock) = last_clock.and_then(|c| c.parse::<i64>().ok()) else {
+                        break;
+                    };
+                    if !full || new_rows == 0 {
+                        break;
+                    }
+                    time_from = clock;
+                    last_second = next_second;
                 }
             }
         }
