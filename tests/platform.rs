@@ -270,3 +270,37 @@ fn a_wrong_token_is_refused_and_never_echoed() {
         );
     });
 }
+
+#[test]
+fn a_caller_without_the_token_learns_nothing_and_bad_queries_get_the_json_error() {
+    let rt = common::runtime();
+    rt.block_on(async {
+        let (addr, _p) = serve_sim(60.0).await;
+        let http = reqwest::Client::new();
+        let get = |path: &str, token: Option<&str>| {
+            let mut r = http.get(format!("http://{addr}{path}"));
+            if let Some(t) = token {
+                r = r.header("Authorization", format!("Bearer {t}"));
+            }
+            r.send()
+        };
+        // A broken query without the token: 401, not a word about the query.
+        let r = get("/api/v1/samples?from_ms=abc", None).await.unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+        assert!(r.text().await.unwrap().contains("bearer token"));
+        // With the token: 400 in the API's own error shape.
+        let r = get("/api/v1/samples?from_ms=abc", Some(TOKEN))
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400);
+        let body: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+        assert!(
+            body["error"].as_str().unwrap().contains("from_ms"),
+            "{body}"
+        );
+        let r = get("/api/v1/alerts?limit=many", Some(TOKEN)).await.unwrap();
+        assert_eq!(r.status().as_u16(), 400);
+        let body: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+        assert!(body["error"].is_string(), "{body}");
+    });
+}

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -150,17 +151,30 @@ fn page<T: Serialize>(all: Vec<T>, at_ms: TimestampMs, offset: usize, limit: usi
     Json(Page { at_ms, items, next }).into_response()
 }
 
-/// A list endpoint: authorise, find the instant, compute, page.
+/// The query string, or the 400 to answer with. Read after the token check,
+/// so a caller without the token learns nothing from it.
+type Params<T> = Result<Query<T>, QueryRejection>;
+
+fn params<T>(q: Params<T>) -> Result<T, Box<Response>> {
+    q.map(|Query(q)| q)
+        .map_err(|e| Box::new(error(StatusCode::BAD_REQUEST, &e.body_text())))
+}
+
+/// A list endpoint: authorise, read the query, find the instant, compute, page.
 fn list<T: Serialize>(
     p: &SimPlatform,
     headers: &HeaderMap,
-    q: &PageQuery,
+    q: Params<PageQuery>,
     compute: impl FnOnce(&SimPlatform, TimestampMs) -> Vec<T>,
 ) -> Response {
     if let Err(r) = authorize(p, headers) {
         return *r;
     }
-    match position(p, q) {
+    let q = match params(q) {
+        Ok(q) => q,
+        Err(r) => return *r,
+    };
+    match position(p, &q) {
         Ok((at, offset, limit)) => page(compute(p, at), at, offset, limit),
         Err(r) => *r,
     }
@@ -180,12 +194,12 @@ async fn about(State(p): State<Shared>, headers: HeaderMap) -> Response {
     .into_response()
 }
 
-async fn systems(State(p): State<Shared>, h: HeaderMap, Query(q): Query<PageQuery>) -> Response {
-    list(&p, &h, &q, |p, _| p.estate.inventory().systems.clone())
+async fn systems(State(p): State<Shared>, h: HeaderMap, q: Params<PageQuery>) -> Response {
+    list(&p, &h, q, |p, _| p.estate.inventory().systems.clone())
 }
 
-async fn targets(State(p): State<Shared>, h: HeaderMap, Query(q): Query<PageQuery>) -> Response {
-    list(&p, &h, &q, |p, _| p.estate.inventory().targets.clone())
+async fn targets(State(p): State<Shared>, h: HeaderMap, q: Params<PageQuery>) -> Response {
+    list(&p, &h, q, |p, _| p.estate.inventory().targets.clone())
 }
 
 fn wire(samples: Vec<(crate::model::SeriesKey, crate::model::Sample)>) -> Vec<WireSample> {
@@ -200,18 +214,18 @@ fn wire(samples: Vec<(crate::model::SeriesKey, crate::model::Sample)>) -> Vec<Wi
         .collect()
 }
 
-async fn latest(State(p): State<Shared>, h: HeaderMap, Query(q): Query<PageQuery>) -> Response {
-    list(&p, &h, &q, |p, at| wire(p.estate.samples_at(at)))
+async fn latest(State(p): State<Shared>, h: HeaderMap, q: Params<PageQuery>) -> Response {
+    list(&p, &h, q, |p, at| wire(p.estate.samples_at(at)))
 }
 
-async fn samples(
-    State(p): State<Shared>,
-    headers: HeaderMap,
-    Query(q): Query<SamplesQuery>,
-) -> Response {
+async fn samples(State(p): State<Shared>, headers: HeaderMap, q: Params<SamplesQuery>) -> Response {
     if let Err(r) = authorize(&p, &headers) {
         return *r;
     }
+    let q = match params(q) {
+        Ok(q) => q,
+        Err(r) => return *r,
+    };
     let step = q.step_ms.max(1_000);
     let first = q.from_ms.div_euclid(step) * step;
     let last = q.to_ms.min(p.now()).div_euclid(step) * step;
@@ -249,12 +263,12 @@ async fn samples(
     .into_response()
 }
 
-async fn alerts(State(p): State<Shared>, h: HeaderMap, Query(q): Query<PageQuery>) -> Response {
-    list(&p, &h, &q, |p, at| p.estate.alerts_at(at))
+async fn alerts(State(p): State<Shared>, h: HeaderMap, q: Params<PageQuery>) -> Response {
+    list(&p, &h, q, |p, at| p.estate.alerts_at(at))
 }
 
-async fn tickets(State(p): State<Shared>, h: HeaderMap, Query(q): Query<PageQuery>) -> Response {
-    list(&p, &h, &q, |p, at| p.manual().tickets_at(&p.estate, at))
+async fn tickets(State(p): State<Shared>, h: HeaderMap, q: Params<PageQuery>) -> Response {
+    list(&p, &h, q, |p, at| p.manual().tickets_at(&p.estate, at))
 }
 
 async fn status(State(p): State<Shared>, headers: HeaderMap) -> Response {
