@@ -76,24 +76,17 @@ impl Update {
     pub fn sample_batches(
         source: &str,
         at_ms: TimestampMs,
-        mut samples: Vec<(SeriesKey, Sample)>,
+        samples: Vec<(SeriesKey, Sample)>,
     ) -> Vec<Update> {
-        let mut out = Vec::with_capacity(samples.len() / SAMPLES_PER_UPDATE + 1);
-        while samples.len() > SAMPLES_PER_UPDATE {
-            let rest = samples.split_off(SAMPLES_PER_UPDATE);
-            out.push(Update::Samples {
+        let batches = samples.len().div_ceil(SAMPLES_PER_UPDATE).max(1);
+        let mut rest = samples.into_iter();
+        (0..batches)
+            .map(|_| Update::Samples {
                 source: source.to_owned(),
                 at_ms,
-                samples,
-            });
-            samples = rest;
-        }
-        out.push(Update::Samples {
-            source: source.to_owned(),
-            at_ms,
-            samples,
-        });
-        out
+                samples: rest.by_ref().take(SAMPLES_PER_UPDATE).collect(),
+            })
+            .collect()
     }
 
     /// The number of samples the update carries.
