@@ -198,12 +198,7 @@ alerting:
     - static_configs: [{targets: ['$LOOP:$P_AM']}]
 rule_files: ['$ETC/rules.yml']
 scrape_configs:
-  - job_name: opswall-sim
-    metrics_path: /metrics
-    honor_labels: true
-    honor_timestamps: true
-    static_configs: [{targets: ['$LOOP:$P_SIM']}]
-$(sim_relabel)
+$(sim_scrape_job)
   - job_name: node
     static_configs: [{targets: ['$LOOP:$P_NODE'], labels: {instance: ci-node}}]
   - job_name: prometheus
@@ -265,12 +260,7 @@ EOF
 global:
   scrape_interval: 15s
 scrape_configs:
-  - job_name: opswall-sim
-    metrics_path: /metrics
-    honor_labels: true
-    honor_timestamps: true
-    static_configs: [{targets: ['$LOOP:$P_SIM']}]
-$(sim_relabel)
+$(sim_scrape_job)
 EOF
   promtool check config "$ETC/prometheus.yml" >"$LOGS/promtool-check.log" 2>&1 \
     || fail_with_log promtool "$LOGS/promtool-check.log" "check config"
@@ -278,12 +268,19 @@ EOF
     || fail_with_log promtool "$LOGS/promtool-check.log" "check rules"
 }
 
-# The scrape adds job="opswall-sim" to every series, and instance="<address>"
-# to those without one; the backfilled history has neither. Take them off again
-# so that history and live samples are one series (up{job="opswall-sim"} is
-# not touched by metric relabelling).
-sim_relabel() {
+# The scrape job of the simulator, the same for Prometheus and VictoriaMetrics.
+# Samples keep the simulator's labels and simulated timestamps. The scrape
+# adds job="opswall-sim" to every series, and instance="<address>" to those
+# without one; the backfilled history has neither. Take them off again so that
+# history and live samples are one series (up{job="opswall-sim"} is not
+# touched by metric relabelling).
+sim_scrape_job() {
   cat <<EOF
+  - job_name: opswall-sim
+    metrics_path: /metrics
+    honor_labels: true
+    honor_timestamps: true
+    static_configs: [{targets: ['$LOOP:$P_SIM']}]
     metric_relabel_configs:
       - {action: labeldrop, regex: job}
       - {source_labels: [instance], regex: '$LOOP:$P_SIM', target_label: instance, replacement: ''}

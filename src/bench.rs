@@ -67,9 +67,8 @@ pub fn measure(
     frames: usize,
     warmup: usize,
 ) -> BenchRow {
-    let (mut times, vertices) = measure_times(
-        case, layout, page, store, catalog, now_ms, size, frames, warmup,
-    );
+    let (mut times, vertices) =
+        measure_times(layout, page, store, catalog, now_ms, size, frames, warmup);
     times.sort_by(f64::total_cmp);
     BenchRow {
         case: case.to_owned(),
@@ -86,7 +85,6 @@ pub fn measure(
 )]
 /// The times of `frames` frames in drawing order, ms, and the last frame's vertices.
 fn measure_times(
-    _case: &str,
     layout: &Layout,
     page: usize,
     store: &Store,
@@ -560,7 +558,6 @@ fn frame_times(
     let mut times = Vec::new();
     while times.len() < frames || start.elapsed() < at_least {
         let (t, _) = measure_times(
-            "frames",
             layout,
             page,
             store,

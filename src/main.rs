@@ -638,7 +638,7 @@ fn check(files: &[PathBuf]) -> ExitCode {
             continue;
         }
         if text.contains("[[targets]]") && !text.contains("[wall]") {
-            match sources::config::load_targets(f) {
+            match sources::config::parse_targets(&text, &name) {
                 Ok(inv) => println!(
                     "{name}: ok (targets file: {} systems, {} targets)",
                     inv.systems.len(),

@@ -40,8 +40,8 @@ enum Mode {
 type Shared = Arc<Mutex<Mode>>;
 
 /// A one-request-per-connection HTTP server on 127.0.0.1 speaking just
-/// enough of the Prometheus API.
-async fn fake_server(mode: Shared) -> SocketAddr {
+/// enough of the Prometheus API; it keeps the request heads in `heads`.
+async fn fake_server(mode: Shared, heads: Arc<Mutex<Vec<String>>>) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -50,11 +50,14 @@ async fn fake_server(mode: Shared) -> SocketAddr {
                 return;
             };
             let mode = *mode.lock().unwrap();
+            let heads = heads.clone();
             tokio::spawn(async move {
                 let Some(head) = read_head(&mut sock).await else {
                     return;
                 };
-                answer(&mut sock, mode, head.contains("query_range")).await;
+                let range = head.contains("query_range");
+                heads.lock().unwrap().push(head);
+                answer(&mut sock, mode, range).await;
             });
         }
     });
@@ -188,7 +191,7 @@ fn every_fault_is_reported_clearly_keeps_the_last_data_and_recovers() {
         .unwrap();
     let messages = rt.block_on(async {
         let mode: Shared = Arc::new(Mutex::new(Mode::Good));
-        let addr = fake_server(mode.clone()).await;
+        let addr = fake_server(mode.clone(), Arc::default()).await;
         let s = spec(&format!("http://{addr}"));
         let source = Prometheus::with(
             &s,
@@ -397,35 +400,12 @@ async fn tls_server(cert: &rcgen::CertifiedKey<rcgen::KeyPair>) -> SocketAddr {
     addr
 }
 
-/// Answers every request with a good vector and keeps the request heads.
-async fn recording_server(heads: Arc<Mutex<Vec<String>>>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
-            let heads = heads.clone();
-            tokio::spawn(async move {
-                let Some(head) = read_head(&mut sock).await else {
-                    return;
-                };
-                let range = head.contains("query_range");
-                heads.lock().unwrap().push(head);
-                answer(&mut sock, Mode::Good, range).await;
-            });
-        }
-    });
-    addr
-}
-
 #[test]
 fn a_prometheus_behind_basic_auth_gets_user_and_password_on_every_request() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let heads = Arc::new(Mutex::new(Vec::new()));
-        let addr = recording_server(heads.clone()).await;
+        let addr = fake_server(Arc::new(Mutex::new(Mode::Good)), heads.clone()).await;
         let text = format!(
             "[[source]]\nname = \"prom\"\nkind = \"prometheus\"\nurl = \"http://{addr}\"\nbackfill_h = 0.1\nuser_env = \"PROM_USER\"\npassword_env = \"PROM_PASSWORD\"\n\n[[source.kpi]]\nid = \"host_cpu_total_pct\"\nquery = \"cpu\"\ntarget = \"{{instance}}\"\n"
         );

@@ -208,16 +208,23 @@ fn ticket_metric(
 
 fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
     let b = &panel.binding;
-    // What needs someone: not cleared, not silenced or inhibited, and worse
-    // than information (Alertmanager's always-firing Watchdog is `info`).
-    let needs_someone = |a: &&crate::model::Alert| {
-        a.cleared_ms.is_none() && a.muted.is_none() && a.severity >= Severity::Warning
-    };
-    let alerts = cx.store.alerts().iter().filter(needs_someone);
     let alerts_stale = cx.store.sources().all(|s| s.is_stale(cx.now_ms));
     let (value, severity, unit, label) = match metric {
         Metric::ActiveAlerts | Metric::CriticalAlerts | Metric::UnackedAlerts => {
-            let n = alerts
+            // What needs someone: not cleared, not silenced or inhibited, and
+            // worse than information (Alertmanager's Watchdog is `info`).
+            let (active, muted): (Vec<_>, Vec<_>) = cx
+                .store
+                .alerts()
+                .iter()
+                .filter(|a| a.cleared_ms.is_none())
+                .partition(|a| a.muted.is_none());
+            let active: Vec<_> = active
+                .into_iter()
+                .filter(|a| a.severity >= Severity::Warning)
+                .collect();
+            let n = active
+                .iter()
                 .filter(|a| match metric {
                     Metric::CriticalAlerts => a.severity == Severity::Critical,
                     Metric::UnackedAlerts => !a.acknowledged,
@@ -229,17 +236,10 @@ fn metric_model(panel: &Panel, metric: Metric, cx: &Ctx<'_>) -> StatModel {
                 Metric::ActiveAlerts | Metric::UnackedAlerts if n > 0.0 => Severity::Warning,
                 _ => Severity::Normal,
             };
-            let active: Vec<_> = cx.store.alerts().iter().filter(needs_someone).collect();
             let unacked = active.iter().filter(|a| !a.acknowledged).count();
-            let muted = cx
-                .store
-                .alerts()
-                .iter()
-                .filter(|a| a.cleared_ms.is_none() && a.muted.is_some())
-                .count();
             let mut label = format!("已确认 {} · 未确认 {unacked}", active.len() - unacked);
-            if muted > 0 {
-                let _ = write!(label, " · 已静默 {muted}");
+            if !muted.is_empty() {
+                let _ = write!(label, " · 已静默 {}", muted.len());
             }
             (n, sev, "条", label)
         }

@@ -419,8 +419,7 @@ fn number(value: Option<f64>) -> String {
 /// One exposed series: where it sits in the estate and its label text.
 struct Exposed {
     family: usize,
-    kpi: String,
-    target: String,
+    key: crate::model::SeriesKey,
     /// Label names and values, the family's constant labels first.
     pairs: Vec<(&'static str, String)>,
     /// The same as `{a="b",c="d"}`.
@@ -462,8 +461,7 @@ impl Exposition {
             text.push('}');
             series.push(Exposed {
                 family: fi,
-                kpi: key.kpi.clone(),
-                target: key.target.clone(),
+                key: key.clone(),
                 pairs,
                 labels: text,
             });
@@ -489,14 +487,14 @@ impl Exposition {
 
     /// Every series' value at `t_ms`, in series order (`None`: no sample).
     fn values_at(&self, estate: &Estate, t_ms: TimestampMs) -> Vec<Option<f64>> {
-        let samples: HashMap<(String, String), f64> = estate
+        let samples: HashMap<_, f64> = estate
             .samples_at(t_ms)
             .into_iter()
-            .map(|(k, s)| ((k.kpi, k.target), s.value))
+            .map(|(k, s)| (k, s.value))
             .collect();
         self.series
             .iter()
-            .map(|s| samples.get(&(s.kpi.clone(), s.target.clone())).copied())
+            .map(|s| samples.get(&s.key).copied())
             .collect()
     }
 

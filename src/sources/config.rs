@@ -594,8 +594,13 @@ pub fn fill_template<'a>(
 pub fn load_targets(path: &Path) -> Result<crate::model::Inventory, String> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{file}:0: cannot read: {e}"))?;
-    let inv: crate::model::Inventory = toml::from_str(&text).map_err(|e| {
-        let line = e.span().map_or(1, |s| line_of(&text, s.start));
+    parse_targets(&text, &file)
+}
+
+/// Parses and checks targets-file text; errors name `file:line`.
+pub fn parse_targets(text: &str, file: &str) -> Result<crate::model::Inventory, String> {
+    let inv: crate::model::Inventory = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(text, s.start));
         format!("{file}:{line}: {}", e.message().trim())
     })?;
     for t in &inv.targets {

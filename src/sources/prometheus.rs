@@ -139,15 +139,13 @@ pub struct Prometheus {
     http: HttpClient,
     kpis: Arc<Vec<KpiQuery>>,
     interval_ms: i64,
-    backfill_ms: i64,
+    history: HistoryPlan,
     need: HistoryNeed,
     clock: Clock,
     /// Targets from the targets file, plus those found in results.
     inventory: Inventory,
     inventory_sent: bool,
     system_label: String,
-    /// Data time of the last successful fetch: history is fetched from here after an outage.
-    last_ok_ms: Option<TimestampMs>,
     /// Queries whose results could not be mapped to targets, logged once each.
     unmapped_logged: BTreeSet<String>,
 }
@@ -175,17 +173,19 @@ impl Prometheus {
             kpis: Arc::new(spec.kpis.clone()),
             interval_ms: spec.interval.as_millis() as i64,
             // The charts' longest range at least, so none starts half empty.
-            backfill_ms: ((spec.backfill_h * 3_600_000.0) as i64).max(if spec.backfill_h > 0.0 {
-                need.range_ms
-            } else {
-                0
-            }),
+            history: HistoryPlan::new(
+                ((spec.backfill_h * 3_600_000.0) as i64).max(if spec.backfill_h > 0.0 {
+                    need.range_ms
+                } else {
+                    0
+                }),
+                spec.interval,
+            ),
             need,
             clock,
             inventory,
             inventory_sent: false,
             system_label: spec.system_label.clone(),
-            last_ok_ms: None,
             unmapped_logged: BTreeSet::new(),
         })
     }
@@ -319,29 +319,45 @@ fn seconds(t_ms: TimestampMs) -> String {
     format!("{}.{:03}", t_ms.div_euclid(1000), t_ms.rem_euclid(1000))
 }
 
-/// Where history is read from: at start, and for the gap an outage left.
-pub(super) fn history_from(
-    last_ok_ms: Option<TimestampMs>,
-    backfill_ms: i64,
-    interval_ms: i64,
-    now: TimestampMs,
-) -> Option<TimestampMs> {
-    match last_ok_ms {
-        None if backfill_ms > 0 => Some(now - backfill_ms),
-        Some(t) if now - t > 2 * interval_ms => Some(t),
-        _ => None,
+/// When a source reads history: at its first fetch (the backfill), and after
+/// an outage, for the gap it left.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct HistoryPlan {
+    /// How far back the first fetch reads, ms.
+    backfill: i64,
+    /// The source's interval, ms: a longer silence leaves a gap to fill.
+    interval: i64,
+    /// Data time of the last fetch that arrived whole.
+    last_ok: Option<TimestampMs>,
+}
+
+impl HistoryPlan {
+    pub(super) fn new(backfill_ms: i64, interval: std::time::Duration) -> HistoryPlan {
+        HistoryPlan {
+            backfill: backfill_ms,
+            interval: interval.as_millis() as i64,
+            last_ok: None,
+        }
+    }
+
+    /// Where a fetch at `now` reads history from, if it reads any.
+    pub(super) fn from(&self, now: TimestampMs) -> Option<TimestampMs> {
+        match self.last_ok {
+            None if self.backfill > 0 => Some(now - self.backfill),
+            Some(t) if now - t > 2 * self.interval => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The fetch at `now` arrived whole.
+    pub(super) fn done(&mut self, now: TimestampMs) {
+        self.last_ok = Some(now);
     }
 }
 
 impl Fetcher for Prometheus {
     fn fetches_history(&self) -> bool {
-        history_from(
-            self.last_ok_ms,
-            self.backfill_ms,
-            self.interval_ms,
-            (self.clock)(),
-        )
-        .is_some()
+        self.history.from((self.clock)()).is_some()
     }
 
     async fn fetch(&mut self) -> Result<Vec<Update>, FetchError> {
@@ -349,7 +365,7 @@ impl Fetcher for Prometheus {
         let mut updates = Vec::new();
 
         // History: at start, and for the gap an outage left.
-        let from = history_from(self.last_ok_ms, self.backfill_ms, self.interval_ms, now);
+        let from = self.history.from(now);
         if let Some(from) = from {
             let step = step_ms(self.need, now - from, self.interval_ms);
             let start = from.div_euclid(step) * step;
@@ -389,7 +405,7 @@ impl Fetcher for Prometheus {
             source: self.name.clone(),
             message: partial(&mapped.errors, self.kpis.len()),
         });
-        self.last_ok_ms = Some(now);
+        self.history.done(now);
         Ok(updates)
     }
 }

@@ -21,7 +21,7 @@ use tracing::{debug, info};
 
 use super::config::{KpiQuery, Secret, SourceSpec, fill_template};
 use super::http::{Env, FetchError, HttpClient};
-use super::prometheus::{Clock, UNASSIGNED, history_from};
+use super::prometheus::{Clock, HistoryPlan, UNASSIGNED};
 use super::scheduler::Fetcher;
 use crate::model::{Alert, AppSystem, Inventory, Sample, SeriesKey, Severity, Target, TimestampMs};
 use crate::store::Update;
@@ -202,13 +202,11 @@ pub struct Zabbix {
     session: Option<Secret>,
     /// Logged in with a user and password (and may log in again).
     uses_login: bool,
-    backfill_ms: i64,
-    interval_ms: i64,
+    history: HistoryPlan,
     clock: Clock,
     /// The targets file, when there is one: systems and kinds it names win.
     known: Inventory,
     inventory: Option<Inventory>,
-    last_ok_ms: Option<TimestampMs>,
     next_id: u64,
     /// Rows asked for per `history.get` call.
     history_rows: usize,
@@ -241,12 +239,10 @@ impl Zabbix {
             http,
             kpis: spec.kpis.clone(),
             host_groups: spec.host_groups.clone(),
-            backfill_ms: (spec.backfill_h * 3_600_000.0) as i64,
-            interval_ms: spec.interval.as_millis() as i64,
+            history: HistoryPlan::new((spec.backfill_h * 3_600_000.0) as i64, spec.interval),
             clock,
             known,
             inventory: None,
-            last_ok_ms: None,
             next_id: 0,
             history_rows: HISTORY_ROWS_PER_CALL,
         })
@@ -732,7 +728,7 @@ impl Fetcher for Zabbix {
             });
         }
 
-        let from = history_from(self.last_ok_ms, self.backfill_ms, self.interval_ms, now);
+        let from = self.history.from(now);
         if let Some(from) = from {
             let samples = self.history(&mapped, from, now).await?;
             debug!(source = %self.name, samples = samples.len(), "Zabbix history fetched");
@@ -771,18 +767,12 @@ impl Fetcher for Zabbix {
         if new_inventory {
             self.inventory = Some(inventory);
         }
-        self.last_ok_ms = Some(now);
+        self.history.done(now);
         Ok(updates)
     }
 
     fn fetches_history(&self) -> bool {
-        history_from(
-            self.last_ok_ms,
-            self.backfill_ms,
-            self.interval_ms,
-            (self.clock)(),
-        )
-        .is_some()
+        self.history.from((self.clock)()).is_some()
     }
 }
 
